@@ -1,0 +1,117 @@
+package graph
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	G "gorgonia.org/gorgonia"
+)
+
+// Executor runs a compiled graph once per call. The CPU executor is gorgonia's
+// tape machine; the CUDA build supplies a device program.
+type Executor interface {
+	RunAll() error
+	Reset()
+	Close() error
+}
+
+// Program is a compiled graph: run it, then read the loss, outputs and, for
+// programs compiled with gradients, the gradient of every used parameter.
+type Program struct {
+	b          *Builder
+	loss       *G.Node
+	params     []*Param
+	paramNodes []*G.Node
+	grads      []*G.Node
+	exec       Executor
+}
+
+// Compile builds a program over b's graph. With withGrad the gradient of loss
+// (a scalar node) with respect to every parameter used by the graph is added;
+// gorgonia allows this once per graph, so build one Builder per program.
+func Compile(b *Builder, loss *G.Node, withGrad bool) (*Program, error) {
+	if loss == nil {
+		return nil, fmt.Errorf("graph: compile: nil loss node")
+	}
+	p := &Program{b: b, loss: loss, params: b.Used()}
+	for _, prm := range p.params {
+		p.paramNodes = append(p.paramNodes, b.nodes[prm])
+	}
+	var opts []G.VMOpt
+	if withGrad {
+		if !loss.IsScalar() {
+			return nil, fmt.Errorf("graph: compile: loss %q has shape %v, want a scalar", loss.Name(), loss.Shape())
+		}
+		grads, err := G.Grad(loss, p.paramNodes...)
+		if err != nil {
+			return nil, fmt.Errorf("graph: compile: gradients: %w", err)
+		}
+		p.grads = grads
+		opts = append(opts, G.BindDualValues(p.paramNodes...))
+	}
+	p.exec = G.NewTapeMachine(b.G, opts...)
+	return p, nil
+}
+
+// Run refills the noise inputs from rng (which may be nil when the graph has
+// none) and executes the graph once.
+func (p *Program) Run(rng *rand.Rand) error {
+	for _, nz := range p.b.noise {
+		data, err := Float32s(nz.Node)
+		if err != nil {
+			return err
+		}
+		if rng == nil {
+			return fmt.Errorf("graph: run: noise input %q needs an RNG", nz.Node.Name())
+		}
+		nz.Fill(rng, data)
+	}
+	defer p.exec.Reset()
+	if err := p.exec.RunAll(); err != nil {
+		return fmt.Errorf("graph: run: %w", err)
+	}
+	return nil
+}
+
+// Loss returns the loss value of the last run.
+func (p *Program) Loss() (float64, error) {
+	d, err := Float32s(p.loss)
+	if err != nil {
+		return 0, err
+	}
+	if len(d) != 1 {
+		return 0, fmt.Errorf("graph: loss %q holds %d values", p.loss.Name(), len(d))
+	}
+	return float64(d[0]), nil
+}
+
+// Params returns the parameters this program reads, aligned with Grads.
+func (p *Program) Params() []*Param { return p.params }
+
+// Grads returns the gradient data of every parameter after the last run,
+// aligned with Params. The slices alias the executor's buffers: read them
+// before the next Run.
+func (p *Program) Grads() ([][]float32, error) {
+	if p.grads == nil {
+		return nil, fmt.Errorf("graph: program was compiled without gradients")
+	}
+	out := make([][]float32, len(p.paramNodes))
+	for i, n := range p.paramNodes {
+		g, err := n.Grad()
+		if err != nil {
+			return nil, fmt.Errorf("graph: gradient of %q: %w", n.Name(), err)
+		}
+		d, ok := g.Data().([]float32)
+		if !ok {
+			return nil, fmt.Errorf("graph: gradient of %q holds %T", n.Name(), g.Data())
+		}
+		out[i] = d
+	}
+	return out, nil
+}
+
+// Graph returns the underlying gorgonia graph (for lowering and summaries).
+func (p *Program) Graph() *G.ExprGraph { return p.b.G }
+
+// Close releases the executor.
+func (p *Program) Close() error { return p.exec.Close() }
