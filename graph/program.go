@@ -66,9 +66,32 @@ func (p *Program) Run(rng *rand.Rand) error {
 		}
 		nz.Fill(rng, data)
 	}
+	if err := p.zeroGrads(); err != nil {
+		return err
+	}
 	defer p.exec.Reset()
 	if err := p.exec.RunAll(); err != nil {
 		return fmt.Errorf("graph: run: %w", err)
+	}
+	return nil
+}
+
+// zeroGrads clears the parameters' gradient buffers: gorgonia's tape machine
+// adds each run's gradient onto the buffer bound by BindDualValues.
+func (p *Program) zeroGrads() error {
+	if p.grads == nil {
+		return nil
+	}
+	for _, n := range p.paramNodes {
+		g, err := n.Grad()
+		if err != nil || g == nil {
+			continue // not yet bound: the first run allocates it zeroed
+		}
+		d, ok := g.Data().([]float32)
+		if !ok {
+			return fmt.Errorf("graph: gradient of %q holds %T", n.Name(), g.Data())
+		}
+		clear(d)
 	}
 	return nil
 }

@@ -147,3 +147,35 @@ func TestInitializersAreSeeded(t *testing.T) {
 		}
 	}
 }
+
+func TestGradientsDoNotAccumulateAcrossRuns(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	reg := NewRegistry()
+	if _, err := reg.Add("w", []int{3, 1}, Normal(1), rng); err != nil {
+		t.Fatal(err)
+	}
+	b, x, y, loss := buildRegression(t, reg)
+	_ = SetInput(x, []float32{1, 2, 3, 0, 1, -1, 2, 0.5, 1, -1, 1, 0})
+	_ = SetInput(y, []float32{1, 0, 2, -1})
+	p, err := Compile(b, loss, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	var first []float32
+	for run := 0; run < 3; run++ {
+		if err := p.Run(nil); err != nil {
+			t.Fatal(err)
+		}
+		g, _ := p.Grads()
+		if run == 0 {
+			first = append(first, g[0]...)
+			continue
+		}
+		for j := range first {
+			if g[0][j] != first[j] {
+				t.Fatalf("run %d: gradient[%d] = %v, first run %v (accumulated?)", run, j, g[0][j], first[j])
+			}
+		}
+	}
+}

@@ -1,0 +1,19 @@
+//go:build !cuda
+
+// Package cuda is the GPU execution path. This default build has none: every
+// entry point returns ErrNotBuilt, and callers fall back to the CPU.
+package cuda
+
+import "errors"
+
+// ErrNotBuilt says this binary was built without the cuda tag.
+var ErrNotBuilt = errors.New("this vigil build has no GPU support (the CUDA path is built with -tags cuda)")
+
+// Device describes one GPU.
+type Device struct {
+	Index int
+	Name  string
+}
+
+// Devices lists usable GPUs.
+func Devices() ([]Device, error) { return nil, ErrNotBuilt }

@@ -1,0 +1,3 @@
+// Package baseline holds reference detectors for the SEA masquerade data that
+// need no learned model, for comparison with vigil's models.
+package baseline

@@ -1,0 +1,83 @@
+package experiments
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/vigil-ml/vigil/datasets"
+	"github.com/vigil-ml/vigil/datasets/embed"
+)
+
+// commandTable maps every command of the data to its scaled embedding.
+type commandTable struct {
+	words  []string
+	vecs   [][]float32 // scaled to [0, 1]
+	index  map[string]int
+	scaler datasets.Scaler
+}
+
+func (t *commandTable) lookup(c string) []float32 { return t.vecs[t.index[c]] }
+
+// trainEmbeddings trains the command embeddings on every selected user's clean
+// commands, builds vectors for every command in the data (unseen ones by the
+// OOV policy), fits the [0, 1] scaler on the training commands and writes the
+// raw vectors to out/embeddings.vec.
+func trainEmbeddings(cfg Config, sea *datasets.SEA, out string, log *slog.Logger) (*commandTable, error) {
+	start := time.Now()
+	ec := cfg.Embedding
+	m, err := embed.Train(sea.TrainCorpus(), embed.Config{
+		Dim: ec.Dim, Window: ec.Window, Negatives: ec.Negatives, MinN: ec.MinN, MaxN: ec.MaxN,
+		Epochs: ec.Epochs, LR: ec.LR, Threads: ec.Threads, Seed: cfg.Seed, OOV: ec.OOV,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("embeddings: %w", err)
+	}
+	all := datasets.BuildVocab(sea.Corpus())
+	t := &commandTable{words: all.Words(), index: map[string]int{}}
+	var trainVecs [][]float32
+	for i, w := range t.words {
+		v := append([]float32(nil), m.Vector(w)...)
+		t.vecs = append(t.vecs, v)
+		t.index[w] = i
+		if m.Count(w) > 0 {
+			trainVecs = append(trainVecs, v)
+		}
+	}
+	if err := writeVec(filepath.Join(out, "embeddings.vec"), t.words, t.vecs); err != nil {
+		return nil, err
+	}
+	if t.scaler, err = datasets.FitScaler(trainVecs); err != nil {
+		return nil, fmt.Errorf("embeddings: %w", err)
+	}
+	t.scaler.ApplyAll(t.vecs)
+	if err := writeVec(filepath.Join(out, scaledVecFile), t.words, t.vecs); err != nil {
+		return nil, err
+	}
+	log.Info("embeddings trained", "commands", len(t.words), "known", len(trainVecs), "dim", ec.Dim,
+		"seconds", fmt.Sprintf("%.1f", time.Since(start).Seconds()))
+	return t, nil
+}
+
+// writeVec writes vectors in fastText's .vec text format.
+func writeVec(path string, words []string, vecs [][]float32) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	dim := 0
+	if len(vecs) > 0 {
+		dim = len(vecs[0])
+	}
+	fmt.Fprintf(f, "%d %d\n", len(words), dim)
+	for i, w := range words {
+		fmt.Fprint(f, w)
+		for _, x := range vecs[i] {
+			fmt.Fprintf(f, " %.6g", x)
+		}
+		fmt.Fprintln(f)
+	}
+	return f.Close()
+}

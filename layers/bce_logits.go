@@ -1,0 +1,182 @@
+package layers
+
+import (
+	"fmt"
+	"hash"
+	"hash/fnv"
+	"math"
+
+	"github.com/chewxy/hm"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// BCEWithLogits returns the per-example mean binary cross-entropy between
+// sigmoid(logits) and target, both [N, ...] with targets in [0, 1]: a vector
+// [N] with out[n] = mean_i softplus(l) - t*l. It is one fused op (forward and
+// gradient in single passes), numerically stable for any logit, and equal to
+// Keras/PyTorch BCE on sigmoid outputs.
+func BCEWithLogits(logits, target *G.Node) (*G.Node, error) {
+	if !logits.Shape().Eq(target.Shape()) {
+		return nil, fmt.Errorf("layers: BCEWithLogits: logits %v and target %v differ in shape", logits.Shape(), target.Shape())
+	}
+	if logits.Dims() < 2 {
+		return nil, fmt.Errorf("layers: BCEWithLogits: want [N, ...] inputs, got %v", logits.Shape())
+	}
+	out, err := G.ApplyOp(&BCELogitsOp{Dims: logits.Dims()}, logits, target)
+	if err != nil {
+		return nil, fmt.Errorf("layers: BCEWithLogits: %w", err)
+	}
+	return out, nil
+}
+
+// BCELogitsOp is the forward op of BCEWithLogits: (logits, target) -> [N].
+type BCELogitsOp struct{ Dims int }
+
+// Arity is 2: logits and target.
+func (op *BCELogitsOp) Arity() int { return 2 }
+
+// Type is a -> a -> vector.
+func (op *BCELogitsOp) Type() hm.Type {
+	t := G.TensorType{Dims: op.Dims, Of: hm.TypeVariable('a')}
+	return hm.NewFnType(t, t, G.TensorType{Dims: 1, Of: hm.TypeVariable('a')})
+}
+
+// InferShape is [N].
+func (op *BCELogitsOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	s, ok := in[0].(tensor.Shape)
+	if !ok {
+		return nil, fmt.Errorf("BCELogitsOp: shape of %T", in[0])
+	}
+	return tensor.Shape{s[0]}, nil
+}
+
+// Do computes the per-example losses.
+func (op *BCELogitsOp) Do(in ...G.Value) (G.Value, error) {
+	l, t, err := bceInputs(in[0], in[1])
+	if err != nil {
+		return nil, err
+	}
+	n := in[0].Shape()[0]
+	d := len(l) / n
+	out := make([]float32, n)
+	for e := 0; e < n; e++ {
+		var s float64
+		for i := e * d; i < (e+1)*d; i++ {
+			x := float64(l[i])
+			// softplus(x) - t*x, stable: max(x,0) + log1p(exp(-|x|)) - t*x
+			s += math.Max(x, 0) + math.Log1p(math.Exp(-math.Abs(x))) - float64(t[i])*x
+		}
+		out[e] = float32(s / float64(d))
+	}
+	return tensor.New(tensor.WithShape(n), tensor.WithBacking(out)), nil
+}
+
+func bceInputs(a, b G.Value) ([]float32, []float32, error) {
+	l, ok1 := a.Data().([]float32)
+	t, ok2 := b.Data().([]float32)
+	if !ok1 || !ok2 {
+		return nil, nil, fmt.Errorf("BCELogitsOp: want float32 inputs, got %T and %T", a.Data(), b.Data())
+	}
+	if len(l) != len(t) {
+		return nil, nil, fmt.Errorf("BCELogitsOp: %d logits vs %d targets", len(l), len(t))
+	}
+	return l, t, nil
+}
+
+// ReturnsPtr is false.
+func (op *BCELogitsOp) ReturnsPtr() bool { return false }
+
+// CallsExtern is false.
+func (op *BCELogitsOp) CallsExtern() bool { return false }
+
+// OverwritesInput is -1: inputs are never overwritten.
+func (op *BCELogitsOp) OverwritesInput() int { return -1 }
+
+// WriteHash writes the op's identity.
+func (op *BCELogitsOp) WriteHash(h hash.Hash) { fmt.Fprintf(h, "BCELogits{%d}", op.Dims) }
+
+// Hashcode hashes the op's identity.
+func (op *BCELogitsOp) Hashcode() uint32 { return bceOpHash(op) }
+
+func (op *BCELogitsOp) String() string { return "BCEWithLogits" }
+
+// DiffWRT: differentiable in the logits only.
+func (op *BCELogitsOp) DiffWRT(int) []bool { return []bool{true, false} }
+
+// SymDiff returns d loss / d logits = (sigmoid(l) - t) * grad[n] / D.
+func (op *BCELogitsOp) SymDiff(in G.Nodes, _, grad *G.Node) (G.Nodes, error) {
+	g, err := G.ApplyOp(&BCELogitsGradOp{Dims: op.Dims}, in[0], in[1], grad)
+	if err != nil {
+		return nil, err
+	}
+	return G.Nodes{g, nil}, nil
+}
+
+// BCELogitsGradOp is the gradient of BCELogitsOp with respect to the logits.
+type BCELogitsGradOp struct{ Dims int }
+
+// Arity is 3: logits, target and the output gradient [N].
+func (op *BCELogitsGradOp) Arity() int { return 3 }
+
+// Type is a -> a -> vector -> a.
+func (op *BCELogitsGradOp) Type() hm.Type {
+	t := G.TensorType{Dims: op.Dims, Of: hm.TypeVariable('a')}
+	return hm.NewFnType(t, t, G.TensorType{Dims: 1, Of: hm.TypeVariable('a')}, t)
+}
+
+// InferShape is the logits' shape.
+func (op *BCELogitsGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+	s, ok := in[0].(tensor.Shape)
+	if !ok {
+		return nil, fmt.Errorf("BCELogitsGradOp: shape of %T", in[0])
+	}
+	return s.Clone(), nil
+}
+
+// Do computes the gradient.
+func (op *BCELogitsGradOp) Do(in ...G.Value) (G.Value, error) {
+	l, t, err := bceInputs(in[0], in[1])
+	if err != nil {
+		return nil, err
+	}
+	g, ok := in[2].Data().([]float32)
+	n := in[0].Shape()[0]
+	if !ok || len(g) != n {
+		return nil, fmt.Errorf("BCELogitsGradOp: output gradient %T of %d values, want %d float32", in[2].Data(), len(g), n)
+	}
+	d := len(l) / n
+	out := make([]float32, len(l))
+	for e := 0; e < n; e++ {
+		scale := g[e] / float32(d)
+		for i := e * d; i < (e+1)*d; i++ {
+			s := 1 / (1 + float32(math.Exp(-float64(l[i]))))
+			out[i] = (s - t[i]) * scale
+		}
+	}
+	return tensor.New(tensor.WithShape(in[0].Shape().Clone()...), tensor.WithBacking(out)), nil
+}
+
+// ReturnsPtr is false.
+func (op *BCELogitsGradOp) ReturnsPtr() bool { return false }
+
+// CallsExtern is false.
+func (op *BCELogitsGradOp) CallsExtern() bool { return false }
+
+// OverwritesInput is -1.
+func (op *BCELogitsGradOp) OverwritesInput() int { return -1 }
+
+// WriteHash writes the op's identity.
+func (op *BCELogitsGradOp) WriteHash(h hash.Hash) { fmt.Fprintf(h, "BCELogitsGrad{%d}", op.Dims) }
+
+// Hashcode hashes the op's identity.
+func (op *BCELogitsGradOp) Hashcode() uint32 { return bceOpHash(op) }
+
+func (op *BCELogitsGradOp) String() string { return "BCEWithLogitsGrad" }
+
+// bceOpHash hashes an op through its WriteHash.
+func bceOpHash(op G.Op) uint32 {
+	h := fnv.New32a()
+	op.WriteHash(h)
+	return h.Sum32()
+}

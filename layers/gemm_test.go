@@ -1,0 +1,85 @@
+package layers
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// refGemm is op(a)·op(b) + beta·c in float64 plain loops.
+func refGemm(tA, tB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) []float64 {
+	out := make([]float64, len(c))
+	for i := range c {
+		out[i] = float64(c[i])
+	}
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			var s float64
+			for l := 0; l < k; l++ {
+				ai, bi := i*lda+l, l*ldb+j
+				if tA {
+					ai = l*lda + i
+				}
+				if tB {
+					bi = j*ldb + l
+				}
+				av, bv := a[ai], b[bi]
+				s += float64(av) * float64(bv)
+			}
+			out[i*ldc+j] = s + float64(beta)*float64(c[i*ldc+j])
+		}
+	}
+	return out
+}
+
+func TestGemmMatchesPlainLoops(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	kernels := map[string]func(tA, tB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int){
+		"gemm": func(tA, tB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+			gemm(tA, tB, m, n, k, a, lda, b, ldb, beta, c, ldc, nil)
+		},
+		"packed-go": func(tA, tB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+			packedGemm(kernelGo, tA, tB, m, n, k, a, lda, b, ldb, beta, c, ldc, nil)
+		},
+	}
+	if microKernel == nil {
+		t.Log("no assembly micro-kernel on this CPU; gemm uses gonum")
+	}
+	sizes := [][3]int{{1, 1, 1}, {6, 16, 1}, {7, 17, 3}, {5, 15, 300}, {13, 40, 257}, {100, 530, 20}, {64, 325, 288}, {2, 1100, 9}}
+	for name, f := range kernels {
+		for _, sz := range sizes {
+			for _, tr := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
+				for _, beta := range []float32{0, 1} {
+					m, n, k := sz[0], sz[1], sz[2]
+					lda, ldb, ldc := k+1, n+2, n+3
+					if tr[0] {
+						lda = m + 1
+					}
+					if tr[1] {
+						ldb = k + 2
+					}
+					rows := func(tr bool, r, c int) int {
+						if tr {
+							return c
+						}
+						return r
+					}
+					a, _ := randVec(rng, rows(tr[0], m, k)*lda)
+					b, _ := randVec(rng, rows(tr[1], k, n)*ldb)
+					c, _ := randVec(rng, m*ldc)
+					want := refGemm(tr[0], tr[1], m, n, k, a, lda, b, ldb, beta, c, ldc)
+					for i := 0; i < m; i++ { // padding columns stay untouched
+						for j := n; j < ldc; j++ {
+							want[i*ldc+j] = float64(c[i*ldc+j])
+						}
+					}
+					f(tr[0], tr[1], m, n, k, a, lda, b, ldb, beta, c, ldc)
+					what := fmt.Sprintf("%s %v tA=%v tB=%v beta=%v", name, sz, tr[0], tr[1], beta)
+					tol := 1e-5 * math.Sqrt(float64(k))
+					assertClose(t, what, c, want, tol)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,133 @@
+package trainers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// Run trains until the step target is reached or early stopping triggers,
+// continuing from the state restored by Resume if any. After every step it
+// checks ctx: once cancelled, Run saves a checkpoint (when CheckpointDir is
+// set) and returns an error wrapping ctx.Err(). Checkpoints are written every
+// CheckpointEvery steps (or each epoch end) and after the last step. A
+// non-finite loss or gradient returns an error wrapping ErrNonFinite without
+// applying that step or saving. When early stopping ends the run and best
+// weights are restored (see WithRestoreBestWeights), the parameters end with
+// the best epoch's values, while the last checkpoint holds the trained ones
+// plus the best as "best/<param>". The Result reflects the state at return.
+func (t *Trainer) Run(ctx context.Context) (Result, error) {
+	for !t.es.stopped && t.step < t.target {
+		if err := ctx.Err(); err != nil {
+			serr := t.save()
+			return t.result(), errors.Join(fmt.Errorf("trainers: interrupted after step %d: %w", t.step, err), serr)
+		}
+		if err := t.trainStep(); err != nil {
+			return t.result(), err
+		}
+		if t.step%t.stepsPerEpoch == 0 {
+			if err := t.endEpoch(); err != nil {
+				return t.result(), err
+			}
+		}
+		if t.saveDue() {
+			if err := t.save(); err != nil {
+				return t.result(), err
+			}
+		}
+	}
+	if err := t.save(); err != nil {
+		return t.result(), err
+	}
+	if t.restoreBest && t.es.stopped && t.es.bestWeights != nil {
+		restoreWeights(t.params, t.es.bestWeights)
+	}
+	res := t.result()
+	for _, h := range t.hooks {
+		if err := h.OnEnd(res); err != nil {
+			return res, fmt.Errorf("trainers: end hook: %w", err)
+		}
+	}
+	return res, nil
+}
+
+// trainStep runs, checks and applies one step, then calls the step hooks.
+func (t *Trainer) trainStep() error {
+	num := t.step + 1
+	idx := t.batch(t.step)
+	loss, grads, err := t.task.TrainStep(idx, t.noise)
+	if err != nil {
+		return fmt.Errorf("trainers: step %d: %w", num, err)
+	}
+	if err := checkStep(num, loss, t.params, grads); err != nil {
+		return err
+	}
+	if err := t.opt.Step(t.params, grads); err != nil {
+		return fmt.Errorf("trainers: step %d: %w", num, err)
+	}
+	t.step = num
+	t.epochLossSum += loss * float64(len(idx))
+	t.epochSamples += len(idx)
+	info := StepInfo{
+		Step:          t.step,
+		TotalSteps:    t.target,
+		Epoch:         (t.step - 1) / t.stepsPerEpoch,
+		EpochStep:     (t.step-1)%t.stepsPerEpoch + 1,
+		StepsPerEpoch: t.stepsPerEpoch,
+		Loss:          loss,
+		BatchSize:     len(idx),
+	}
+	for _, h := range t.hooks {
+		if err := h.OnStep(info); err != nil {
+			return fmt.Errorf("trainers: step %d: hook: %w", num, err)
+		}
+	}
+	return nil
+}
+
+// endEpoch closes the epoch that the last step completed: it records the
+// training loss, runs validation and early stopping, and calls the epoch hooks.
+func (t *Trainer) endEpoch() error {
+	epoch := t.step/t.stepsPerEpoch - 1
+	trainLoss := t.epochLossSum / float64(t.epochSamples)
+	val, hasVal, err := t.task.ValidationLoss()
+	if err != nil {
+		return fmt.Errorf("trainers: epoch %d: validation: %w", epoch, err)
+	}
+	if hasVal && !finite(val) {
+		return fmt.Errorf("%w: epoch %d: validation loss is %v", ErrNonFinite, epoch, val)
+	}
+	t.epochLossSum, t.epochSamples = 0, 0
+	t.trainLoss = append(t.trainLoss, trainLoss)
+	if hasVal {
+		t.valLoss = append(t.valLoss, val)
+		keep := t.restoreBest && t.cfg.Patience > 0
+		t.es.update(epoch, val, t.cfg.Patience, t.cfg.MinDelta, t.params, keep)
+	}
+	info := EpochInfo{
+		Epoch:        epoch,
+		Epochs:       (t.target + t.stepsPerEpoch - 1) / t.stepsPerEpoch,
+		Step:         t.step,
+		TotalSteps:   t.target,
+		TrainLoss:    trainLoss,
+		ValLoss:      val,
+		HasVal:       hasVal,
+		BestValLoss:  t.es.best,
+		BestEpoch:    t.es.bestEpoch,
+		StoppedEarly: t.es.stopped,
+	}
+	for _, h := range t.hooks {
+		if err := h.OnEpoch(info); err != nil {
+			return fmt.Errorf("trainers: epoch %d: hook: %w", epoch, err)
+		}
+	}
+	return nil
+}
+
+// saveDue reports whether the step just completed is a checkpoint step.
+func (t *Trainer) saveDue() bool {
+	if t.cfg.CheckpointEvery > 0 {
+		return t.step%t.cfg.CheckpointEvery == 0
+	}
+	return t.step%t.stepsPerEpoch == 0
+}
