@@ -98,6 +98,9 @@ type TrainConfig struct {
 	MinDelta        float64 `mapstructure:"min_delta" json:"min_delta"`
 	CheckpointEvery int     `mapstructure:"checkpoint_every" json:"checkpoint_every"` // steps, 0 = each epoch
 	Keep            int     `mapstructure:"keep" json:"keep"`                         // checkpoints kept per user, 0 = all
+	// Workers is how many users train at once (each model is independent and
+	// deterministic, so results do not depend on it); 0 = one per CPU.
+	Workers int `mapstructure:"workers" json:"workers"`
 }
 
 // EvalConfig sets the evaluation.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vigil-ml/vigil/checkpoints"
+	"github.com/vigil-ml/vigil/datasets"
 	"github.com/vigil-ml/vigil/datasets/embed"
 	"github.com/vigil-ml/vigil/graph"
 	"github.com/vigil-ml/vigil/models/convvae"
@@ -143,4 +144,31 @@ func readScaledTable(path string) (*commandTable, error) {
 		t.index[w] = i
 	}
 	return t, nil
+}
+
+// inspectFirstUser reloads the first user's final model for the parameter
+// count and the reconstruction→nearest-command table.
+func inspectFirstUser(cfg Config, sea *datasets.SEA, table *commandTable, runDir string) (int, *nearestTable, error) {
+	u := sea.Users[0]
+	m, err := convvae.New(modelConfig(cfg), userSeed(cfg.Seed, 0))
+	if err != nil {
+		return 0, nil, err
+	}
+	if cfg.Eval.NearestRows == 0 {
+		return m.NumParams(), nil, nil
+	}
+	if _, err := loadLatestWeights(filepath.Join(runDir, "models", u.Name), m.Reg); err != nil {
+		return 0, nil, err
+	}
+	d, err := makeUserData(cfg, u, table)
+	if err != nil {
+		return 0, nil, err
+	}
+	net, err := m.Build(graph.Eval, cfg.Eval.BatchSize)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer net.Close()
+	nt, err := buildNearestTable(net, d.test, u, table, cfg.Eval.NearestRows)
+	return m.NumParams(), nt, err
 }

@@ -41,6 +41,10 @@ func Run(ctx context.Context, cfg Config, opts RunOptions) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	resumed, err := checkResumable(opts.Out, cfg)
+	if err != nil {
+		return nil, err
+	}
 	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
 		return nil, err
 	}
@@ -52,41 +56,20 @@ func Run(ctx context.Context, cfg Config, opts RunOptions) (*Result, error) {
 		return nil, err
 	}
 	blocks, users := sea.MasqueradeCount()
-	opts.Log.Info("data loaded", "users", len(sea.Users), "masquerade_blocks", blocks, "users_with_masquerades", users, "device", device)
+	opts.Log.Info("data loaded", "users", len(sea.Users), "masquerade_blocks", blocks, "users_with_masquerades", users, "device", device, "resuming", resumed)
 	table, err := trainEmbeddings(cfg, sea, opts.Out, opts.Log)
 	if err != nil {
 		return nil, err
 	}
-	var results []userResult
-	params := 0
-	var nearest *nearestTable
-	for i, u := range sea.Users {
-		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("interrupted before %s: %w", u.Name, err)
-		}
-		t0 := time.Now()
-		d, err := makeUserData(cfg, u, table)
-		if err != nil {
-			return nil, err
-		}
-		r, m, task, err := trainUser(ctx, cfg, i, u, d, opts.Out, opts.Log, opts.Progress)
-		if err != nil {
-			return nil, err
-		}
-		params = m.NumParams()
-		if nearest == nil && cfg.Eval.NearestRows > 0 {
-			nearest, err = buildNearestTable(task.Eval, d.test, u, table, cfg.Eval.NearestRows)
-			if err != nil {
-				task.Close()
-				return nil, err
-			}
-		}
-		task.Close()
-		results = append(results, r)
-		opts.Log.Info("user done", "user", u.Name, "n", fmt.Sprintf("%d/%d", i+1, len(sea.Users)),
-			"steps", r.Steps, "val_loss", last(r.ValLoss), "seconds", fmt.Sprintf("%.1f", time.Since(t0).Seconds()))
+	results, err := trainAll(ctx, cfg, sea, table, opts)
+	if err != nil {
+		return nil, err
 	}
 	if err := writeJSON(filepath.Join(opts.Out, "scores.json"), results); err != nil {
+		return nil, err
+	}
+	params, nearest, err := inspectFirstUser(cfg, sea, table, opts.Out)
+	if err != nil {
 		return nil, err
 	}
 	res, err := evaluate(cfg, sea, results, params, nearest, opts)

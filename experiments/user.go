@@ -89,50 +89,54 @@ func modelConfig(cfg Config) convvae.Config {
 func userSeed(seed uint64, i int) *rand.Rand { return rand.New(rand.NewPCG(seed, uint64(i)+1)) }
 
 // trainUser trains user i's model, then scores its test blocks and validation windows.
-func trainUser(ctx context.Context, cfg Config, i int, u datasets.SEAUser, d userData, out string, log *slog.Logger, progress io.Writer) (userResult, *convvae.Model, *convvae.Task, error) {
+func trainUser(ctx context.Context, cfg Config, i int, u datasets.SEAUser, d userData, out string, log *slog.Logger, progress io.Writer) (userResult, error) {
 	m, err := convvae.New(modelConfig(cfg), userSeed(cfg.Seed, i))
 	if err != nil {
-		return userResult{}, nil, nil, err
+		return userResult{}, err
 	}
 	task, err := convvae.NewTask(m, d.clean, d.train, d.val, cfg.Train.BatchSize, cfg.Eval.BatchSize)
 	if err != nil {
-		return userResult{}, nil, nil, err
+		return userResult{}, err
 	}
+	defer task.Close()
+	ckDir := filepath.Join(out, "checkpoints", u.Name)
 	raw, err := json.Marshal(cfg)
 	if err != nil {
-		task.Close()
-		return userResult{}, nil, nil, err
+		return userResult{}, err
 	}
 	tr, err := trainers.New(trainers.Config{
 		Epochs: cfg.Train.Epochs, BatchSize: cfg.Train.BatchSize, Seed: cfg.Seed + uint64(i),
 		Optimizer: cfg.Train.Optimizer, LR: cfg.Train.LR,
 		Patience: cfg.Train.Patience, MinDelta: cfg.Train.MinDelta,
-		CheckpointDir: filepath.Join(out, "checkpoints", u.Name), CheckpointEvery: cfg.Train.CheckpointEvery,
+		CheckpointDir: ckDir, CheckpointEvery: cfg.Train.CheckpointEvery,
 		Keep: cfg.Train.Keep, ConfigJSON: raw,
 	}, task, trainers.WithHooks(trainers.NewProgress(progress, trainers.ProgressConfig{Logger: log.With("user", u.Name)})))
 	if err != nil {
-		task.Close()
-		return userResult{}, nil, nil, err
+		return userResult{}, err
+	}
+	if path, ok, err := checkpoints.Latest(ckDir); err != nil {
+		return userResult{}, err
+	} else if ok {
+		if err := tr.Resume(path); err != nil {
+			return userResult{}, err
+		}
+		log.Info("resuming", "user", u.Name, "checkpoint", path)
 	}
 	res, err := tr.Run(ctx)
 	if err != nil {
-		task.Close()
-		return userResult{}, nil, nil, fmt.Errorf("%s: %w", u.Name, err)
+		return userResult{}, fmt.Errorf("%s: %w", u.Name, err)
 	}
 	r := userResult{Name: u.Name, Labels: u.Labels, TrainLoss: res.TrainLoss, ValLoss: res.ValLoss, Steps: res.Steps}
 	if r.Checkpoint, err = saveModel(filepath.Join(out, "models", u.Name), m, res, raw); err != nil {
-		task.Close()
-		return userResult{}, nil, nil, err
+		return userResult{}, err
 	}
 	if r.Test, err = convvae.Score(task.Eval, d.test, allIdx(d.test.N)); err != nil {
-		task.Close()
-		return userResult{}, nil, nil, err
+		return userResult{}, err
 	}
 	if r.Validation, err = convvae.Score(task.Eval, d.clean, d.val); err != nil {
-		task.Close()
-		return userResult{}, nil, nil, err
+		return userResult{}, err
 	}
-	return r, m, task, nil
+	return r, nil
 }
 
 // saveModel writes the model's final weights (the best ones where early

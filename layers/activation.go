@@ -35,8 +35,8 @@ func (a Activation) String() string {
 	return string(a)
 }
 
-// Activate applies a to x (any shape). The identity returns x itself; an
-// unknown activation is an error.
+// Activate applies a to x (any float32 shape) as one fused op. The identity
+// returns x itself; an unknown activation is an error.
 func Activate(x *G.Node, a Activation) (*G.Node, error) {
 	var (
 		y   *G.Node
@@ -45,12 +45,8 @@ func Activate(x *G.Node, a Activation) (*G.Node, error) {
 	switch a {
 	case "", Linear:
 		return x, nil
-	case ReLU:
-		y, err = G.ApplyOp(reluOp{}, x)
-	case Sigmoid:
-		y, err = G.Sigmoid(x)
-	case Tanh:
-		y, err = G.Tanh(x)
+	case ReLU, Sigmoid, Tanh:
+		y, err = G.ApplyOp(actOp{act: a}, x)
 	default:
 		return nil, a.Validate()
 	}

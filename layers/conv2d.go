@@ -62,10 +62,10 @@ func (c *Conv2D) Forward(b *graph.Builder, x *G.Node) (*G.Node, error) {
 	if err != nil {
 		return nil, fmt.Errorf("layers: %s: %w", c.Describe(), err)
 	}
-	if y, err = BiasAdd(y, b.Param(c.B)); err != nil {
+	if y, err = biasAct(y, b.Param(c.B), c.Act); err != nil {
 		return nil, fmt.Errorf("layers: %s: %w", c.Describe(), err)
 	}
-	return Activate(y, c.Act)
+	return y, nil
 }
 
 // Params returns W and b.

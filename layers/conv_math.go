@@ -45,35 +45,91 @@ func (g convGeom) validCols(kj int) (lo, hi int) {
 	return lo, max(lo, hi)
 }
 
-// im2col writes the patches of img [C, H, W] into col, a [C*K*K, OH*OW]
-// matrix whose rows start ld elements apart: col[(c*K+ki)*K+kj][oy*OW+ox] =
-// img[c][oy*S-P+ki][ox*S-P+kj], zero outside the image.
-func (g convGeom) im2col(img, col []float32, ld int) {
-	n := g.oh * g.ow
+// im2colPanels writes the patch matrix of img [C, H, W] — the
+// [C*K*K, OH*OW] matrix whose entry (c*K*K + ki*K + kj, oy*OW + ox) is
+// img[c][oy*S-P+ki][ox*S-P+kj], zero outside the image — packed as the B
+// operand of gemmPanels (depth C*K*K, width OH*OW). dst needs
+// panelsB(C*K*K, OH*OW) values; row is scratch space for at least
+// OH*OW rounded up to a multiple of 16 values. Each patch row is built in
+// row (hot in L1) and then copied to the panels 16 values at a time.
+func (g convGeom) im2colPanels(img, dst, row []float32) {
+	depth, n := g.colRows(), g.colCols()
+	ps := depth * gemmNR // values per panel
+	row = row[:ceilDiv(n, gemmNR)*gemmNR]
+	clear(row[n:])
 	for c := 0; c < g.c; c++ {
 		plane := img[c*g.h*g.w : (c+1)*g.h*g.w]
 		for ki := 0; ki < g.k; ki++ {
 			for kj := 0; kj < g.k; kj++ {
-				row := col[((c*g.k+ki)*g.k+kj)*ld:][:n]
 				lo, hi := g.validCols(kj)
 				for oy := 0; oy < g.oh; oy++ {
-					dst := row[oy*g.ow : (oy+1)*g.ow]
+					seg := row[oy*g.ow : (oy+1)*g.ow]
 					iy := oy*g.s - g.p + ki
 					if iy < 0 || iy >= g.h {
-						clear(dst)
+						clear(seg)
 						continue
 					}
-					clear(dst[:lo])
-					clear(dst[hi:])
+					clear(seg[:lo])
+					clear(seg[hi:])
 					src := plane[iy*g.w : (iy+1)*g.w]
 					ix := lo*g.s - g.p + kj
 					if g.s == 1 {
-						copy(dst[lo:hi], src[ix:])
+						copy(seg[lo:hi], src[ix:])
 						continue
 					}
-					for ox := lo; ox < hi; ox++ {
-						dst[ox] = src[ix]
+					for j := lo; j < hi; j++ {
+						seg[j] = src[ix]
 						ix += g.s
+					}
+				}
+				off := ((c*g.k+ki)*g.k + kj) * gemmNR
+				for j := 0; j < len(row); j += gemmNR {
+					*(*[gemmNR]float32)(dst[off:]) = *(*[gemmNR]float32)(row[j:])
+					off += ps
+				}
+			}
+		}
+	}
+}
+
+// im2colPanelsT writes the transposed patch matrix of img (see
+// im2colPanels) packed as the B operand of gemmPanels (depth OH*OW, width
+// C*K*K). dst needs panelsB(OH*OW, C*K*K) values.
+func (g convGeom) im2colPanelsT(img, dst []float32) {
+	width, depth := g.colRows(), g.colCols()
+	ps := depth * gemmNR
+	if width%gemmNR != 0 {
+		last := width / gemmNR * ps
+		clear(dst[last : last+ps])
+	}
+	// Pixel j of patch row r goes to (r/16)*ps + j*16 + r%16.
+	for c := 0; c < g.c; c++ {
+		plane := img[c*g.h*g.w : (c+1)*g.h*g.w]
+		for ki := 0; ki < g.k; ki++ {
+			for kj := 0; kj < g.k; kj++ {
+				r := (c*g.k+ki)*g.k + kj
+				col := dst[(r>>4)*ps+r&15:]
+				lo, hi := g.validCols(kj)
+				for oy := 0; oy < g.oh; oy++ {
+					j := oy * g.ow
+					iy := oy*g.s - g.p + ki
+					if iy < 0 || iy >= g.h {
+						for end := j + g.ow; j < end; j++ {
+							col[j*gemmNR] = 0
+						}
+						continue
+					}
+					for end := j + lo; j < end; j++ {
+						col[j*gemmNR] = 0
+					}
+					src := plane[iy*g.w : (iy+1)*g.w]
+					ix := lo*g.s - g.p + kj
+					for end := j + hi - lo; j < end; j++ {
+						col[j*gemmNR] = src[ix]
+						ix += g.s
+					}
+					for end := oy*g.ow + g.ow; j < end; j++ {
+						col[j*gemmNR] = 0
 					}
 				}
 			}
@@ -81,8 +137,9 @@ func (g convGeom) im2col(img, col []float32, ld int) {
 	}
 }
 
-// col2im is the adjoint of im2col: it zeroes img [C, H, W] and adds every
-// entry of col (rows ld elements apart) back to the pixel it was read from.
+// col2im is the adjoint of the patch matrix (see im2colPanels): it zeroes
+// img [C, H, W] and adds every entry of col, a [C*K*K, OH*OW] matrix with
+// rows ld elements apart, back to the pixel it was read from.
 func (g convGeom) col2im(col, img []float32, ld int) {
 	clear(img[:g.imSize()])
 	n := g.oh * g.ow
@@ -120,11 +177,10 @@ func (g convGeom) col2im(col, img []float32, ld int) {
 	}
 }
 
-// convScratch is one worker's im2col buffer, packing space and, for filter
+// convScratch is one worker's packing space, column buffer and, for filter
 // gradients, partial sum.
 type convScratch struct {
-	col, part []float32
-	gb        gemmBuf
+	a, b, col, part []float32
 }
 
 var scratchPool sync.Pool
@@ -156,7 +212,7 @@ func grow(buf []float32, n int) []float32 {
 	return buf[:n]
 }
 
-// workers is the number of goroutines used for a batch of n images.
+// workers is the number of goroutines used for n independent pieces of work.
 func workers(n int) int { return max(1, min(n, runtime.GOMAXPROCS(0))) }
 
 // parallelFor runs f(w, i) for i in [0, n) on nw goroutines; w in [0, nw)
@@ -192,67 +248,68 @@ func parallelFor(nw, n int, f func(w, i int)) {
 	wg.Wait()
 }
 
-// identity reports whether im2col is the identity (1×1 kernel, stride 1, no padding).
-func (g convGeom) identity() bool { return g.k == 1 && g.s == 1 && g.p == 0 }
-
-// convForward computes y [N, OC, OH, OW] = conv(x [N, C, H, W], w [OC, C, K, K]),
-// images in parallel.
+// convForward computes y [N, OC, OH, OW] = conv(x [N, C, H, W], w [OC, C, K, K]):
+// per image, the filter (packed once) times the packed patch matrix.
 func convForward(g convGeom, n, oc int, x, w, y []float32) {
-	rows, cols := g.colRows(), g.colCols()
+	depth, pix := g.colRows(), g.colCols()
 	nw := workers(n)
 	sc := getScratch(nw)
 	defer putScratch(sc)
+	sc[0].a = grow(sc[0].a, panelsA(oc, depth))
+	wp := sc[0].a
+	packA(false, oc, depth, w, depth, wp)
 	parallelFor(nw, n, func(wk, i int) {
 		s := sc[wk]
-		col := x[i*g.imSize() : (i+1)*g.imSize()]
-		if !g.identity() {
-			s.col = grow(s.col, rows*cols)
-			col = s.col
-			g.im2col(x[i*g.imSize():], col, cols)
-		}
-		gemm(false, false, oc, cols, rows, w, rows, col, cols, 0, y[i*oc*cols:(i+1)*oc*cols], cols, &s.gb)
+		s.b = grow(s.b, panelsB(depth, pix))
+		s.col = grow(s.col, ceilDiv(pix, gemmNR)*gemmNR)
+		g.im2colPanels(x[i*g.imSize():(i+1)*g.imSize()], s.b, s.col)
+		gemmPanels(oc, pix, depth, wp, s.b, 0, y[i*oc*pix:(i+1)*oc*pix], pix)
 	})
 }
 
 // convTransposeForward computes y [N, C, H, W] = convT(x [N, CS, OH, OW],
-// w [CS, C, K, K]), the adjoint of convForward in its input, images in parallel.
+// w [CS, C, K, K]), the adjoint of convForward in its input: per image, the
+// column matrix wᵀ·x[n] scattered back by col2im.
 func convTransposeForward(g convGeom, n, cs int, x, w, y []float32) {
-	rows, cols := g.colRows(), g.colCols()
+	depth, pix := g.colRows(), g.colCols()
 	nw := workers(n)
 	sc := getScratch(nw)
 	defer putScratch(sc)
+	sc[0].a = grow(sc[0].a, panelsA(depth, cs))
+	wp := sc[0].a
+	packA(true, depth, cs, w, depth, wp)
+	identity := g.k == 1 && g.s == 1 && g.p == 0
 	parallelFor(nw, n, func(wk, i int) {
 		s := sc[wk]
-		xi := x[i*cs*cols : (i+1)*cs*cols]
+		s.b = grow(s.b, panelsB(cs, pix))
+		packB(false, cs, pix, x[i*cs*pix:(i+1)*cs*pix], pix, s.b)
 		yi := y[i*g.imSize() : (i+1)*g.imSize()]
-		if g.identity() {
-			gemm(true, false, rows, cols, cs, w, rows, xi, cols, 0, yi, cols, &s.gb)
+		if identity {
+			gemmPanels(depth, pix, cs, wp, s.b, 0, yi, pix)
 			return
 		}
-		s.col = grow(s.col, rows*cols)
-		gemm(true, false, rows, cols, cs, w, rows, xi, cols, 0, s.col, cols, &s.gb)
-		g.col2im(s.col, yi, cols)
+		s.col = grow(s.col, depth*pix)
+		gemmPanels(depth, pix, cs, wp, s.b, 0, s.col, pix)
+		g.col2im(s.col, yi, pix)
 	})
 }
 
 // convFilterGrad computes dw [CS, C, K, K] = Σₙ small[n] [CS, OH*OW] ·
-// im2col(large[n])ᵀ: the filter gradient of a conv (large = input, small =
+// patches(large[n])ᵀ: the filter gradient of a conv (large = input, small =
 // output gradient) and of a transposed conv (large = output gradient, small
 // = input). Each goroutine sums its images; the partial sums are added last.
 func convFilterGrad(g convGeom, n, cs int, large, small, dw []float32) {
-	rows, cols := g.colRows(), g.colCols()
+	width, pix := g.colRows(), g.colCols()
 	nw := workers(n)
 	sc := getScratch(nw)
 	defer putScratch(sc)
 	used := make([]bool, nw)
 	parallelFor(nw, n, func(wk, i int) {
 		s := sc[wk]
-		col := large[i*g.imSize() : (i+1)*g.imSize()]
-		if !g.identity() {
-			s.col = grow(s.col, rows*cols)
-			col = s.col
-			g.im2col(large[i*g.imSize():], col, cols)
-		}
+		s.a = grow(s.a, panelsA(cs, pix))
+		s.b = grow(s.b, panelsB(pix, width))
+		packA(false, cs, pix, small[i*cs*pix:(i+1)*cs*pix], pix, s.a)
+		g.im2colPanelsT(large[i*g.imSize():(i+1)*g.imSize()], s.b)
 		dst := dw
 		if wk > 0 {
 			s.part = grow(s.part, len(dw))
@@ -262,7 +319,7 @@ func convFilterGrad(g convGeom, n, cs int, large, small, dw []float32) {
 		if !used[wk] {
 			beta, used[wk] = 0, true
 		}
-		gemm(false, true, cs, rows, cols, small[i*cs*cols:(i+1)*cs*cols], cols, col, cols, beta, dst, rows, &s.gb)
+		gemmPanels(cs, width, pix, s.a, s.b, beta, dst, width)
 	})
 	if !used[0] {
 		clear(dw)

@@ -1,6 +1,7 @@
 package layers
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -136,40 +137,95 @@ var testGeoms = []struct{ c, h, w, k, s, p int }{
 	{1, 10, 7, 1, 2, 0}, {2, 6, 6, 4, 4, 1},
 }
 
-func TestIm2colMatchesPlainLoopsAndCol2imIsItsAdjoint(t *testing.T) {
+// unpackB reads the k×n matrix back out of B panels.
+func unpackB(bp []float32, k, n int) []float32 {
+	out := make([]float32, k*n)
+	for l := 0; l < k; l++ {
+		for j := 0; j < n; j++ {
+			out[l*n+j] = bp[(j/gemmNR)*k*gemmNR+l*gemmNR+j%gemmNR]
+		}
+	}
+	return out
+}
+
+func TestIm2colPanelsMatchPlainLoopsAndCol2imIsTheAdjoint(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	for _, tg := range testGeoms {
 		g := newConvGeom(tg.c, tg.h, tg.w, tg.k, tg.s, tg.p)
 		imgF, imgD := randVec(rng, g.imSize())
-		col := make([]float32, g.colRows()*g.colCols())
-		for i := range col {
-			col[i] = 99 // must be overwritten
-		}
-		g.im2col(imgF, col, g.colCols())
-		assertClose(t, "im2col", col, refIm2col(g, imgD), 0)
+		want := refIm2col(g, imgD)
+		rows, cols := g.colRows(), g.colCols()
 
-		// <im2col(x), c> == <x, col2im(c)>
-		cF, cD := randVec(rng, len(col))
+		bp := make([]float32, panelsB(rows, cols))
+		for i := range bp {
+			bp[i] = 99 // must be overwritten, padding included
+		}
+		g.im2colPanels(imgF, bp, make([]float32, ceilDiv(cols, gemmNR)*gemmNR))
+		assertClose(t, fmt.Sprintf("%+v im2colPanels", tg), unpackB(bp, rows, cols), want, 0)
+		if pad := unpackPadding(bp, rows, cols); pad != 0 {
+			t.Errorf("%+v: im2colPanels left %d non-zero padding values", tg, pad)
+		}
+
+		bt := make([]float32, panelsB(cols, rows))
+		for i := range bt {
+			bt[i] = 99
+		}
+		g.im2colPanelsT(imgF, bt)
+		wantT := make([]float64, len(want))
+		for r := 0; r < rows; r++ {
+			for j := 0; j < cols; j++ {
+				wantT[j*rows+r] = want[r*cols+j]
+			}
+		}
+		assertClose(t, fmt.Sprintf("%+v im2colPanelsT", tg), unpackB(bt, cols, rows), wantT, 0)
+		if pad := unpackPadding(bt, cols, rows); pad != 0 {
+			t.Errorf("%+v: im2colPanelsT left %d non-zero padding values", tg, pad)
+		}
+
+		// <patches(x), c> == <x, col2im(c)>
+		cF, cD := randVec(rng, rows*cols)
 		back := make([]float32, g.imSize())
 		for i := range back {
 			back[i] = 7 // must be cleared
 		}
-		g.col2im(cF, back, g.colCols())
+		g.col2im(cF, back, cols)
 		var lhs, rhs float64
-		for i, v := range refIm2col(g, imgD) {
+		for i, v := range want {
 			lhs += v * cD[i]
 		}
 		for i, v := range back {
 			rhs += float64(v) * imgD[i]
 		}
 		if math.Abs(lhs-rhs) > 1e-4*math.Max(1, math.Abs(lhs)) {
-			t.Errorf("%+v: <im2col x, c> = %v but <x, col2im c> = %v", tg, lhs, rhs)
+			t.Errorf("%+v: <patches x, c> = %v but <x, col2im c> = %v", tg, lhs, rhs)
 		}
 	}
 }
 
+// unpackPadding counts non-zero values in the padding columns of B panels.
+func unpackPadding(bp []float32, k, n int) int {
+	bad := 0
+	for j := n; j < ceilDiv(n, gemmNR)*gemmNR; j++ {
+		for l := 0; l < k; l++ {
+			if bp[(j/gemmNR)*k*gemmNR+l*gemmNR+j%gemmNR] != 0 {
+				bad++
+			}
+		}
+	}
+	return bad
+}
+
 func TestConvKernelsMatchPlainLoops(t *testing.T) {
 	rng := rand.New(rand.NewPCG(2, 2))
+	defer func(k gemmKernel) { kernel = k }(kernel)
+	for _, kern := range testKernels(t) {
+		kernel = kern
+		testConvKernels(t, rng)
+	}
+}
+
+func testConvKernels(t *testing.T, rng *rand.Rand) {
+	t.Helper()
 	for _, tg := range testGeoms {
 		g := newConvGeom(tg.c, tg.h, tg.w, tg.k, tg.s, tg.p)
 		const n, oc = 3, 4
@@ -179,14 +235,14 @@ func TestConvKernelsMatchPlainLoops(t *testing.T) {
 
 		y := make([]float32, n*oc*g.colCols())
 		convForward(g, n, oc, xF, wF, y)
-		assertClose(t, "conv", y, refConv(g, n, oc, xD, wD), 1e-5)
+		assertClose(t, kernel.name+" conv", y, refConv(g, n, oc, xD, wD), 1e-5)
 
 		big := make([]float32, n*g.imSize())
 		convTransposeForward(g, n, oc, sF, wF, big)
-		assertClose(t, "convT", big, refConvT(g, n, oc, sD, wD), 1e-5)
+		assertClose(t, kernel.name+" convT", big, refConvT(g, n, oc, sD, wD), 1e-5)
 
 		dw := make([]float32, len(wF))
 		convFilterGrad(g, n, oc, xF, sF, dw)
-		assertClose(t, "filter grad", dw, refFilterGrad(g, n, oc, xD, sD), 1e-5)
+		assertClose(t, kernel.name+" filter grad", dw, refFilterGrad(g, n, oc, xD, sD), 1e-5)
 	}
 }

@@ -48,10 +48,10 @@ func (d *Dense) Forward(b *graph.Builder, x *G.Node) (*G.Node, error) {
 	if err != nil {
 		return nil, fmt.Errorf("layers: %s: %w", d.Describe(), err)
 	}
-	if y, err = BiasAdd(y, b.Param(d.B)); err != nil {
+	if y, err = biasAct(y, b.Param(d.B), d.Act); err != nil {
 		return nil, fmt.Errorf("layers: %s: %w", d.Describe(), err)
 	}
-	return Activate(y, d.Act)
+	return y, nil
 }
 
 // Params returns W and b.

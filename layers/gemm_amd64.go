@@ -4,22 +4,39 @@ package layers
 
 import "golang.org/x/sys/cpu"
 
-// microKernel is the AVX2/FMA kernel where the CPU supports it, else nil
-// (gemm then falls back to gonum).
-var microKernel kernelFunc
+var (
+	avx2Kernel   = gemmKernel{"avx2", 6, kernelAVX2}
+	avx512Kernel = gemmKernel{"avx512", 8, kernelAVX512}
+)
 
-func init() {
-	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
-		microKernel = kernelAVX2
+// kernels returns the micro-kernels this CPU can run, fastest first.
+func kernels() []gemmKernel {
+	var ks []gemmKernel
+	if cpu.X86.HasAVX512F {
+		ks = append(ks, avx512Kernel)
 	}
+	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
+		ks = append(ks, avx2Kernel)
+	}
+	return append(ks, goKernel)
 }
 
-// kernelAVX2 checks the slice bounds and runs the assembly kernel.
+func init() { kernel = kernels()[0] }
+
+// kernelAVX2 checks the slice bounds and runs the 6×16 AVX2 kernel.
 func kernelAVX2(k int, a, b, c []float32, ldc int) {
-	_ = a[k*gemmMR-1]
+	_ = a[k*6-1]
 	_ = b[k*gemmNR-1]
-	_ = c[(gemmMR-1)*ldc+gemmNR-1]
+	_ = c[5*ldc+gemmNR-1]
 	kernel6x16AVX2(k, &a[0], &b[0], &c[0], ldc)
+}
+
+// kernelAVX512 checks the slice bounds and runs the 8×16 AVX-512 kernel.
+func kernelAVX512(k int, a, b, c []float32, ldc int) {
+	_ = a[k*8-1]
+	_ = b[k*gemmNR-1]
+	_ = c[7*ldc+gemmNR-1]
+	kernel8x16AVX512(k, &a[0], &b[0], &c[0], ldc)
 }
 
 // kernel6x16AVX2 adds the product of packed panels a (k×6) and b (k×16) to
@@ -27,3 +44,9 @@ func kernelAVX2(k int, a, b, c []float32, ldc int) {
 //
 //go:noescape
 func kernel6x16AVX2(k int, a, b, c *float32, ldc int)
+
+// kernel8x16AVX512 adds the product of packed panels a (k×8) and b (k×16)
+// to the 8×16 tile at c with row stride ldc (in elements). k must be positive.
+//
+//go:noescape
+func kernel8x16AVX512(k int, a, b, c *float32, ldc int)

@@ -2,5 +2,5 @@
 
 package layers
 
-// microKernel is nil without the assembly kernel: gemm uses gonum.
-var microKernel kernelFunc
+// kernels returns the portable micro-kernel only.
+func kernels() []gemmKernel { return []gemmKernel{goKernel} }

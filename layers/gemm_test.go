@@ -35,19 +35,11 @@ func refGemm(tA, tB bool, m, n, k int, a []float32, lda int, b []float32, ldb in
 
 func TestGemmMatchesPlainLoops(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 3))
-	kernels := map[string]func(tA, tB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int){
-		"gemm": func(tA, tB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-			gemm(tA, tB, m, n, k, a, lda, b, ldb, beta, c, ldc, nil)
-		},
-		"packed-go": func(tA, tB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-			packedGemm(kernelGo, tA, tB, m, n, k, a, lda, b, ldb, beta, c, ldc, nil)
-		},
-	}
-	if microKernel == nil {
-		t.Log("no assembly micro-kernel on this CPU; gemm uses gonum")
-	}
+	defer func(k gemmKernel) { kernel = k }(kernel)
 	sizes := [][3]int{{1, 1, 1}, {6, 16, 1}, {7, 17, 3}, {5, 15, 300}, {13, 40, 257}, {100, 530, 20}, {64, 325, 288}, {2, 1100, 9}}
-	for name, f := range kernels {
+	for _, kern := range testKernels(t) {
+		kernel = kern
+		name := kern.name
 		for _, sz := range sizes {
 			for _, tr := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
 				for _, beta := range []float32{0, 1} {
@@ -74,7 +66,7 @@ func TestGemmMatchesPlainLoops(t *testing.T) {
 							want[i*ldc+j] = float64(c[i*ldc+j])
 						}
 					}
-					f(tr[0], tr[1], m, n, k, a, lda, b, ldb, beta, c, ldc)
+					gemm(tr[0], tr[1], m, n, k, a, lda, b, ldb, beta, c, ldc)
 					what := fmt.Sprintf("%s %v tA=%v tB=%v beta=%v", name, sz, tr[0], tr[1], beta)
 					tol := 1e-5 * math.Sqrt(float64(k))
 					assertClose(t, what, c, want, tol)
@@ -82,4 +74,16 @@ func TestGemmMatchesPlainLoops(t *testing.T) {
 			}
 		}
 	}
+}
+
+// testKernels returns every micro-kernel this CPU runs plus the portable
+// kernel at the largest tile height.
+func testKernels(t *testing.T) []gemmKernel {
+	ks := kernels()
+	names := make([]string, len(ks))
+	for i, k := range ks {
+		names[i] = k.name
+	}
+	t.Logf("micro-kernels on this CPU: %v", names)
+	return append(ks, gemmKernel{"go8", maxMR, func(k int, a, b, c []float32, ldc int) { kernelGo(maxMR, k, a, b, c, ldc) }})
 }

@@ -10,19 +10,28 @@ import (
 )
 
 var (
-	_ G.SDOp = biasAddOp{}
+	_ G.SDOp = biasActOp{}
 	_ G.Op   = biasGradOp{}
 )
 
 // BiasAdd adds b [C] along axis 1 of x [N, C, ...] in one fused pass (no
 // broadcast copy of b). It returns an error unless x has at least 2
 // dimensions and b is a vector of length x.Shape()[1].
-func BiasAdd(x, b *G.Node) (*G.Node, error) {
+func BiasAdd(x, b *G.Node) (*G.Node, error) { return biasAct(x, b, Linear) }
+
+// biasAct computes act(x + b) in one pass, b added along axis 1.
+func biasAct(x, b *G.Node, act Activation) (*G.Node, error) {
+	if err := act.Validate(); err != nil {
+		return nil, err
+	}
 	xs, bs := x.Shape(), b.Shape()
 	if xs.Dims() < 2 || bs.Dims() != 1 || bs[0] != xs[1] {
 		return nil, fmt.Errorf("layers: bias %v does not fit axis 1 of %v", bs, xs)
 	}
-	y, err := G.ApplyOp(biasAddOp{dims: xs.Dims()}, x, b)
+	if act == "" {
+		act = Linear
+	}
+	y, err := G.ApplyOp(biasActOp{dims: xs.Dims(), act: act}, x, b)
 	if err != nil {
 		return nil, fmt.Errorf("layers: bias add: %w", err)
 	}
@@ -38,18 +47,22 @@ func biasLayout(s tensor.Shape) (n, c, inner int) {
 	return s[0], s[1], inner
 }
 
-// biasAddOp computes x [N, C, ...] + b [C] broadcast along axis 1.
-type biasAddOp struct{ dims int }
+// biasActOp computes act(x + b) for x [N, C, ...] and b [C] broadcast along
+// axis 1.
+type biasActOp struct {
+	dims int
+	act  Activation
+}
 
-func (op biasAddOp) Arity() int { return 2 }
+func (op biasActOp) Arity() int { return 2 }
 
-func (op biasAddOp) Type() hm.Type {
+func (op biasActOp) Type() hm.Type {
 	a := hm.TypeVariable('a')
 	t := G.TensorType{Dims: op.dims, Of: a}
 	return hm.NewFnType(t, G.TensorType{Dims: 1, Of: a}, t)
 }
 
-func (op biasAddOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
+func (op biasActOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	s, err := inputShapes(op, in, op.dims, 1)
 	if err != nil {
 		return nil, err
@@ -60,7 +73,7 @@ func (op biasAddOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 	return s[0].Clone(), nil
 }
 
-func (op biasAddOp) Do(v ...G.Value) (G.Value, error) {
+func (op biasActOp) Do(v ...G.Value) (G.Value, error) {
 	if len(v) != 2 {
 		return nil, fmt.Errorf("%v: got %d inputs, want 2", op, len(v))
 	}
@@ -78,34 +91,55 @@ func (op biasAddOp) Do(v ...G.Value) (G.Value, error) {
 	}
 	t, y := newFloat32(xs...)
 	n, c, inner := biasLayout(xs)
-	for i := 0; i < n*c; i++ {
-		bv := b[i%c]
-		src, dst := x[i*inner:(i+1)*inner], y[i*inner:(i+1)*inner]
-		for j, xv := range src {
-			dst[j] = xv + bv
-		}
+	if inner == 1 {
+		// [N, C]: one row of C values per sample.
+		parallelChunks(n, max(1, elementwiseChunk/c), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				row := x[i*c : (i+1)*c]
+				out := y[i*c : (i+1)*c]
+				for j, bv := range b {
+					out[j] = row[j] + bv
+				}
+				activate(op.act, out, out, 0)
+			}
+		})
+		return t, nil
 	}
+	parallelChunks(n*c, max(1, elementwiseChunk/inner), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			activate(op.act, y[i*inner:(i+1)*inner], x[i*inner:(i+1)*inner], b[i%c])
+		}
+	})
 	return t, nil
 }
 
-func (op biasAddOp) ReturnsPtr() bool     { return false }
-func (op biasAddOp) CallsExtern() bool    { return false }
-func (op biasAddOp) OverwritesInput() int { return -1 }
-func (op biasAddOp) WriteHash(h hash.Hash) {
-	fmt.Fprintf(h, "vigil.BiasAdd{%d}", op.dims)
+func (op biasActOp) ReturnsPtr() bool     { return false }
+func (op biasActOp) CallsExtern() bool    { return false }
+func (op biasActOp) OverwritesInput() int { return -1 }
+func (op biasActOp) WriteHash(h hash.Hash) {
+	fmt.Fprintf(h, "vigil.BiasAct{%d,%s}", op.dims, op.act)
 }
-func (op biasAddOp) Hashcode() uint32 { return hashOf(op.WriteHash) }
-func (op biasAddOp) String() string   { return fmt.Sprintf("BiasAdd{%dD}", op.dims) }
+func (op biasActOp) Hashcode() uint32 { return hashOf(op.WriteHash) }
+func (op biasActOp) String() string   { return fmt.Sprintf("BiasAct{%dD,%s}", op.dims, op.act) }
 
-func (op biasAddOp) DiffWRT(inputs int) []bool { return []bool{true, true} }
+func (op biasActOp) DiffWRT(inputs int) []bool { return []bool{true, true} }
 
-// SymDiff passes grad through to x and sums it per channel for b.
-func (op biasAddOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
-	db, err := G.ApplyOp(biasGradOp{dims: op.dims}, grad)
+// SymDiff computes the pre-activation gradient dz from the output (grad
+// itself for the identity); dz is the input gradient and its per-channel
+// sum the bias gradient.
+func (op biasActOp) SymDiff(inputs G.Nodes, output, grad *G.Node) (G.Nodes, error) {
+	dz := grad
+	if op.act != Linear {
+		var err error
+		if dz, err = G.ApplyOp(actGradOp{act: op.act}, output, grad); err != nil {
+			return nil, fmt.Errorf("%v: activation gradient: %w", op, err)
+		}
+	}
+	db, err := G.ApplyOp(biasGradOp{dims: op.dims}, dz)
 	if err != nil {
 		return nil, fmt.Errorf("%v: bias gradient: %w", op, err)
 	}
-	return G.Nodes{grad, db}, nil
+	return G.Nodes{dz, db}, nil
 }
 
 // biasGradOp sums g [N, C, ...] over every axis but 1, giving [C].
@@ -140,14 +174,6 @@ func (op biasGradOp) Do(v ...G.Value) (G.Value, error) {
 	}
 	n, c, inner := biasLayout(gs)
 	t, db := newFloat32(c)
-	if inner == 1 {
-		for i := 0; i < n; i++ {
-			for j, gv := range g[i*c : (i+1)*c] {
-				db[j] += gv
-			}
-		}
-		return t, nil
-	}
 	for i := 0; i < n*c; i++ {
 		var s float32
 		for _, gv := range g[i*inner : (i+1)*inner] {

@@ -42,7 +42,7 @@ func BenchmarkZZParts(b *testing.B) {
 		})
 		b.Run(tc.name+"/relu", func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				reluOp{}.Do(tensorOf(y, tc.n, tc.oc, g.oh, g.ow))
+				actOp{act: ReLU}.Do(tensorOf(y, tc.n, tc.oc, g.oh, g.ow))
 			}
 		})
 	}

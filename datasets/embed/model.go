@@ -1,6 +1,9 @@
 package embed
 
-import "sync"
+import (
+	"fmt"
+	"sync"
+)
 
 // Model is a trained embedding: the input vectors of words and n-gram
 // buckets. It is safe for concurrent use.
@@ -79,7 +82,7 @@ func (m *Model) initRare() error {
 		n++
 	}
 	if n == 0 {
-		return errNoRare(m.cfg.RareMaxCount)
+		return fmt.Errorf("embed: OOV %q: no training word occurs at most %d times", OOVRareAverage, m.cfg.RareMaxCount)
 	}
 	m.rare = make([]float32, m.cfg.Dim)
 	for i, x := range sum {

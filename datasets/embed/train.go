@@ -1,28 +1,10 @@
 package embed
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"sync"
 	"time"
 )
-
-// Stats describes a training run.
-type Stats struct {
-	Tokens   int64         // tokens processed, subsampled ones included (about Epochs times the corpus)
-	Duration time.Duration // wall time of the training loop, without vocabulary and matrix set-up
-	Threads  int           // training goroutines
-	Loss     float64       // mean loss per example over the run
-}
-
-// WordsPerSecPerThread is fastText's speed figure: Tokens / seconds / Threads.
-func (s Stats) WordsPerSecPerThread() float64 {
-	sec := s.Duration.Seconds()
-	if sec <= 0 || s.Threads <= 0 {
-		return 0
-	}
-	return float64(s.Tokens) / sec / float64(s.Threads)
-}
 
 // Train learns embeddings of the words of corpus, one sentence per slice
 // (for example one user's command history). Sentences are trained in runs
@@ -108,9 +90,4 @@ func initUniform(v []float32, bound float32, seed uint64, threads int) {
 		}()
 	}
 	wg.Wait()
-}
-
-// errNoRare reports that the rare-average policy has nothing to average.
-func errNoRare(maxCount int) error {
-	return fmt.Errorf("embed: OOV %q: no training word occurs at most %d times", OOVRareAverage, maxCount)
 }

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Every benchmark against its peer, measured side by side in one run.
+#   PEERS=../shared/bench/peers SEA=../shared/data/sea bench/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+echo "== $(date -u +%Y-%m-%dT%H:%MZ) $(uname -m) $(nproc) CPUs, commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+echo "== ConvVAE training (batch 16), 1 thread each"
+THREADS=1 bash bench/convvae.sh
+echo "== ConvVAE training (batch 16), 2 threads each"
+THREADS=2 bash bench/convvae.sh
+echo "== command embeddings (skip-gram + subwords) vs fastText, 1 thread"
+if [ -n "${SEA:-}" ] && [ -d "$SEA" ]; then
+	bash bench/embed.sh -sea "$SEA"
+else
+	bash bench/embed.sh
+fi

@@ -1,0 +1,123 @@
+package experiments
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/vigil-ml/vigil/datasets"
+)
+
+// userFile is where a finished user's result is kept, so an interrupted run
+// resumes without retraining finished users.
+func userFile(out, name string) string { return filepath.Join(out, "users", name+".json") }
+
+// trainAll trains (or, on resume, reloads) every user's model, cfg.Train.Workers
+// at a time. Results are in user order and independent of the worker count.
+func trainAll(ctx context.Context, cfg Config, sea *datasets.SEA, table *commandTable, opts RunOptions) ([]userResult, error) {
+	if err := os.MkdirAll(filepath.Join(opts.Out, "users"), 0o755); err != nil {
+		return nil, err
+	}
+	workers := cfg.Train.Workers
+	if workers == 0 {
+		workers = runtime.NumCPU()
+	}
+	workers = min(workers, len(sea.Users))
+	results := make([]userResult, len(sea.Users))
+	errs := make([]error, len(sea.Users))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done := 0
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				t0 := time.Now()
+				r, resumed, err := runUser(ctx, cfg, i, sea.Users[i], table, opts)
+				if err != nil {
+					errs[i] = err
+					cancel()
+					continue
+				}
+				results[i] = r
+				mu.Lock()
+				done++
+				opts.Log.Info("user done", "user", r.Name, "n", fmt.Sprintf("%d/%d", done, len(sea.Users)),
+					"steps", r.Steps, "val_loss", last(r.ValLoss), "cached", resumed, "seconds", fmt.Sprintf("%.1f", time.Since(t0).Seconds()))
+				mu.Unlock()
+			}
+		}()
+	}
+	for i := range sea.Users {
+		if ctx.Err() != nil {
+			break
+		}
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("interrupted (rerun the same command to resume): %w", err)
+	}
+	return results, nil
+}
+
+// runUser returns a finished user's cached result, or trains the user
+// (resuming from its latest checkpoint if there is one) and caches the result.
+func runUser(ctx context.Context, cfg Config, i int, u datasets.SEAUser, table *commandTable, opts RunOptions) (userResult, bool, error) {
+	path := userFile(opts.Out, u.Name)
+	if b, err := os.ReadFile(path); err == nil {
+		var r userResult
+		if err := json.Unmarshal(b, &r); err != nil {
+			return userResult{}, false, fmt.Errorf("%s: %w (delete it to retrain %s)", path, err, u.Name)
+		}
+		return r, true, nil
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return userResult{}, false, err
+	}
+	d, err := makeUserData(cfg, u, table)
+	if err != nil {
+		return userResult{}, false, err
+	}
+	r, err := trainUser(ctx, cfg, i, u, d, opts.Out, opts.Log, opts.Progress)
+	if err != nil {
+		return userResult{}, false, err
+	}
+	return r, false, writeJSON(path, r)
+}
+
+// checkResumable refuses to mix runs: an output directory that already holds
+// a run must hold one of the same config.
+func checkResumable(out string, cfg Config) (bool, error) {
+	b, err := os.ReadFile(filepath.Join(out, "config.json"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	var prev Config
+	if err := json.Unmarshal(b, &prev); err != nil {
+		return false, fmt.Errorf("%s/config.json: %w", out, err)
+	}
+	a, _ := json.Marshal(prev)
+	c, _ := json.Marshal(cfg)
+	if string(a) != string(c) {
+		return false, fmt.Errorf("%s holds a run of a different config; use another --out or remove it", out)
+	}
+	return true, nil
+}
