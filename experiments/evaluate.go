@@ -78,6 +78,8 @@ func Evaluate(ctx context.Context, runDir string, opts RunOptions) (*Result, err
 		if err == nil && nearest == nil && cfg.Eval.NearestRows > 0 {
 			nearest, err = buildNearestTable(net, d.test, u, table, cfg.Eval.NearestRows)
 		}
+		r.TestEntropy = convvae.InputEntropy(d.test, allIdx(d.test.N))
+		r.ValidationEntropy = convvae.InputEntropy(d.clean, d.val)
 		net.Close()
 		if err != nil {
 			return nil, err

@@ -22,8 +22,11 @@ type Metrics struct {
 	Parameters int            `json:"parameters"`
 	Seconds    float64        `json:"seconds"`
 	Model      eval.SEAResult `json:"model"`
-	Baseline   eval.SEAResult `json:"baseline"`
-	Anchors    []eval.Anchor  `json:"published_anchors"`
+	// ModelExcess scores blocks by reconstruction BCE minus the input's own
+	// entropy (the KL part of the BCE), from the same models.
+	ModelExcess eval.SEAResult `json:"model_excess_bce"`
+	Baseline    eval.SEAResult `json:"baseline"`
+	Anchors     []eval.Anchor  `json:"published_anchors"`
 }
 
 func newMetrics(cfg Config, users, params int, model, base eval.SEAResult) Metrics {
@@ -83,6 +86,7 @@ func (r *Result) Summary() string {
 		fmt.Fprintln(&b)
 	}
 	row("ConvVAE (pooled)", m.Model)
+	row("ConvVAE excess BCE", m.ModelExcess)
 	row("naive Bayes (pooled)", m.Baseline)
 	fmt.Fprintf(&b, "report: %s/report.html, metrics: %s/metrics.json\n", r.Out, r.Out)
 	return b.String()

@@ -15,28 +15,31 @@ import (
 const maxPlotUsers = 4
 
 // writeReport renders the plots and report.html into out.
-func writeReport(cfg Config, res *Result, model, base []eval.UserScores, results []userResult, nearest *nearestTable, out string) error {
-	var modelScores, baseScores []float64
+func writeReport(cfg Config, res *Result, model, excess, base []eval.UserScores, results []userResult, nearest *nearestTable, out string) error {
+	var modelScores, excessScores, baseScores []float64
 	var labels []bool
 	for i := range model {
 		modelScores = append(modelScores, model[i].Test...)
+		excessScores = append(excessScores, excess[i].Test...)
 		baseScores = append(baseScores, base[i].Test...)
 		labels = append(labels, model[i].Labels...)
 	}
 	r := report.Report{
 		Title: "vigil: SEA masquerade detection (" + cfg.Name + ")", Config: cfg.Name, Date: time.Now().UTC(),
 		Machine: res.Metrics.Machine, Commit: res.Metrics.Commit,
-		Systems: []report.System{{Name: "ConvVAE", Result: res.Metrics.Model}, {Name: "naive Bayes", Result: res.Metrics.Baseline}},
+		Systems: []report.System{{Name: "ConvVAE", Result: res.Metrics.Model}, {Name: "ConvVAE, excess BCE", Result: res.Metrics.ModelExcess}, {Name: "naive Bayes", Result: res.Metrics.Baseline}},
 		Anchors: eval.PublishedAnchors(),
 		Notes: []string{
 			fmt.Sprintf("%d users, %d parameters per model; scores are per-block reconstruction BCE (model) and log-likelihood ratio (naive Bayes).", len(results), res.Metrics.Parameters),
-			"Per-user thresholds: ConvVAE on the user's held-out clean validation windows; naive Bayes on leave-one-block-out training blocks. No test data is used to set any per-user threshold.",
+			"ConvVAE scores a block by its reconstruction BCE (the seed's score); \"excess BCE\" subtracts the block's own input entropy, leaving the KL part that measures reconstruction error. Per-user thresholds: ConvVAE on the user's held-out clean validation windows; naive Bayes on leave-one-block-out training blocks. No test data is used to set any per-user threshold.",
 		},
 	}
 	mROC, errM := eval.ROC(modelScores, labels)
+	xROC, errX := eval.ROC(excessScores, labels)
 	bROC, errB := eval.ROC(baseScores, labels)
-	if errM == nil && errB == nil {
-		if err := report.PlotROC(filepath.Join(out, "roc.png"), []report.NamedCurve{{Name: "ConvVAE", Points: mROC}, {Name: "naive Bayes", Points: bROC}}); err != nil {
+	if errM == nil && errX == nil && errB == nil {
+		curves := []report.NamedCurve{{Name: "ConvVAE", Points: mROC}, {Name: "ConvVAE, excess BCE", Points: xROC}, {Name: "naive Bayes", Points: bROC}}
+		if err := report.PlotROC(filepath.Join(out, "roc.png"), curves); err != nil {
 			return err
 		}
 		r.Images = append(r.Images, report.Image{File: "roc.png", Title: "ROC, pooled over all test blocks", Caption: "ConvVAE against the naive Bayes baseline."})

@@ -92,24 +92,42 @@ func evaluate(cfg Config, sea *datasets.SEA, results []userResult, params int, n
 	if err != nil {
 		return nil, fmt.Errorf("naive Bayes baseline: %w", err)
 	}
-	var model, base []eval.UserScores
+	var model, excess, base []eval.UserScores
 	for i, r := range results {
 		model = append(model, eval.UserScores{User: r.Name, Train: r.Validation, Test: r.Test, Labels: r.Labels})
+		excess = append(excess, eval.UserScores{User: r.Name, Train: minus(r.Validation, r.ValidationEntropy), Test: minus(r.Test, r.TestEntropy), Labels: r.Labels})
 		base = append(base, eval.UserScores{User: r.Name, Train: nbTrain[i], Test: nbTest[i], Labels: r.Labels})
 	}
 	mres, err := eval.EvaluateSEA(model, cfg.Eval.FalseAlarmRates)
 	if err != nil {
 		return nil, fmt.Errorf("evaluate model: %w", err)
 	}
+	xres, err := eval.EvaluateSEA(excess, cfg.Eval.FalseAlarmRates)
+	if err != nil {
+		return nil, fmt.Errorf("evaluate model (excess BCE): %w", err)
+	}
 	bres, err := eval.EvaluateSEA(base, cfg.Eval.FalseAlarmRates)
 	if err != nil {
 		return nil, fmt.Errorf("evaluate baseline: %w", err)
 	}
 	res := &Result{Out: opts.Out, Metrics: newMetrics(cfg, len(results), params, mres, bres)}
-	if err := writeReport(cfg, res, model, base, results, nearest, opts.Out); err != nil {
+	res.Metrics.ModelExcess = xres
+	if err := writeReport(cfg, res, model, excess, base, results, nearest, opts.Out); err != nil {
 		return nil, err
 	}
 	return res, nil
+}
+
+// minus returns a - b elementwise (a when b is missing).
+func minus(a, b []float64) []float64 {
+	if len(b) != len(a) {
+		return a
+	}
+	out := make([]float64, len(a))
+	for i := range a {
+		out[i] = a[i] - b[i]
+	}
+	return out
 }
 
 func last(xs []float64) float64 {

@@ -21,10 +21,13 @@ type userResult struct {
 	Labels     []bool    `json:"labels"`
 	Test       []float64 `json:"test_scores"`
 	Validation []float64 `json:"validation_scores"` // held-out clean windows: per-user thresholds
-	TrainLoss  []float64 `json:"train_loss"`
-	ValLoss    []float64 `json:"val_loss"`
-	Steps      int       `json:"steps"`
-	Checkpoint string    `json:"checkpoint"`
+	// Input entropies of the same windows: score - entropy is the excess BCE.
+	TestEntropy       []float64 `json:"test_entropy"`
+	ValidationEntropy []float64 `json:"validation_entropy"`
+	TrainLoss         []float64 `json:"train_loss"`
+	ValLoss           []float64 `json:"val_loss"`
+	Steps             int       `json:"steps"`
+	Checkpoint        string    `json:"checkpoint"`
 }
 
 // userData is one user's windows: clean windows (train then validation) and one window per test block.
@@ -136,6 +139,8 @@ func trainUser(ctx context.Context, cfg Config, i int, u datasets.SEAUser, d use
 	if r.Validation, err = convvae.Score(task.Eval, d.clean, d.val); err != nil {
 		return userResult{}, err
 	}
+	r.TestEntropy = convvae.InputEntropy(d.test, allIdx(d.test.N))
+	r.ValidationEntropy = convvae.InputEntropy(d.clean, d.val)
 	return r, nil
 }
 

@@ -53,26 +53,46 @@ func benchLayer(b *testing.B, xShape []int, newLayer func(reg *graph.Registry, r
 	}
 }
 
+// The shapes below are those of the ConvVAE on 1x100x50 inputs at batch 16.
+
 func BenchmarkConv2D1to32Batch16(b *testing.B) {
 	benchLayer(b, []int{16, 1, 100, 50}, func(reg *graph.Registry, rng *rand.Rand) (Layer, error) {
-		return NewConv2D(reg, "c", 1, 32, 3, 2, 1, ReLU, rng)
+		return NewConv2D(reg, "c", 1, 32, 3, 1, 1, ReLU, rng)
 	})
 }
 
-func BenchmarkConv2D32to64Batch16(b *testing.B) {
-	benchLayer(b, []int{16, 32, 50, 25}, func(reg *graph.Registry, rng *rand.Rand) (Layer, error) {
+func BenchmarkConv2D32to64Stride2Batch16(b *testing.B) {
+	benchLayer(b, []int{16, 32, 100, 50}, func(reg *graph.Registry, rng *rand.Rand) (Layer, error) {
 		return NewConv2D(reg, "c", 32, 64, 3, 2, 1, ReLU, rng)
 	})
 }
 
+func BenchmarkConv2D64to64Batch16(b *testing.B) {
+	benchLayer(b, []int{16, 64, 50, 25}, func(reg *graph.Registry, rng *rand.Rand) (Layer, error) {
+		return NewConv2D(reg, "c", 64, 64, 3, 1, 1, ReLU, rng)
+	})
+}
+
 func BenchmarkConvTranspose2D64to32Batch16(b *testing.B) {
-	benchLayer(b, []int{16, 64, 25, 13}, func(reg *graph.Registry, rng *rand.Rand) (Layer, error) {
+	benchLayer(b, []int{16, 64, 50, 25}, func(reg *graph.Registry, rng *rand.Rand) (Layer, error) {
 		return NewConvTranspose2D(reg, "t", 64, 32, 3, 2, 1, 1, ReLU, rng)
 	})
 }
 
-func BenchmarkConvTranspose2D32to1Batch16(b *testing.B) {
-	benchLayer(b, []int{16, 32, 50, 25}, func(reg *graph.Registry, rng *rand.Rand) (Layer, error) {
-		return NewConvTranspose2D(reg, "t", 32, 1, 3, 2, 1, 1, Sigmoid, rng)
+func BenchmarkConv2D32to1Batch16(b *testing.B) {
+	benchLayer(b, []int{16, 32, 100, 50}, func(reg *graph.Registry, rng *rand.Rand) (Layer, error) {
+		return NewConv2D(reg, "c", 32, 1, 3, 1, 1, Linear, rng)
+	})
+}
+
+func BenchmarkDense80000to32Batch16(b *testing.B) {
+	benchLayer(b, []int{16, 80000}, func(reg *graph.Registry, rng *rand.Rand) (Layer, error) {
+		return NewDense(reg, "d", 80000, 32, ReLU, rng)
+	})
+}
+
+func BenchmarkDense2to80000Batch16(b *testing.B) {
+	benchLayer(b, []int{16, 2}, func(reg *graph.Registry, rng *rand.Rand) (Layer, error) {
+		return NewDense(reg, "d", 2, 80000, ReLU, rng)
 	})
 }

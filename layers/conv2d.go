@@ -13,6 +13,7 @@ var _ Layer = (*Conv2D)(nil)
 // Conv2D is a 2-D convolution layer (PyTorch's Conv2d, square kernel,
 // symmetric zero padding): act(conv(x, W) + b) for x [N, InC, H, W],
 // W [OutC, InC, K, K] and b [OutC], giving [N, OutC, OH, OW] (see OutSize).
+// Build it with NewConv2D; the zero value has no parameters.
 type Conv2D struct {
 	W, B                           *graph.Param
 	InC, OutC, Kernel, Stride, Pad int

@@ -1,10 +1,5 @@
 package layers
 
-import (
-	"runtime"
-	"sync"
-)
-
 // convGeom is the geometry of a 2-D cross-correlation from a large image
 // [C, H, W] to a small one [_, OH, OW] with a square kernel K, stride S and
 // symmetric zero padding P. A transposed convolution uses the same geometry
@@ -49,9 +44,9 @@ func (g convGeom) validCols(kj int) (lo, hi int) {
 // [C*K*K, OH*OW] matrix whose entry (c*K*K + ki*K + kj, oy*OW + ox) is
 // img[c][oy*S-P+ki][ox*S-P+kj], zero outside the image — packed as the B
 // operand of gemmPanels (depth C*K*K, width OH*OW). dst needs
-// panelsB(C*K*K, OH*OW) values; row is scratch space for at least
-// OH*OW rounded up to a multiple of 16 values. Each patch row is built in
-// row (hot in L1) and then copied to the panels 16 values at a time.
+// panelsB(C*K*K, OH*OW) values; row is scratch space for OH*OW rounded up
+// to a multiple of 16 values. Each patch row is built in row (hot in L1)
+// and then copied to the panels 16 values at a time.
 func (g convGeom) im2colPanels(img, dst, row []float32) {
 	depth, n := g.colRows(), g.colCols()
 	ps := depth * gemmNR // values per panel
@@ -69,8 +64,12 @@ func (g convGeom) im2colPanels(img, dst, row []float32) {
 						clear(seg)
 						continue
 					}
-					clear(seg[:lo])
-					clear(seg[hi:])
+					for j := 0; j < lo; j++ {
+						seg[j] = 0
+					}
+					for j := hi; j < len(seg); j++ {
+						seg[j] = 0
+					}
 					src := plane[iy*g.w : (iy+1)*g.w]
 					ix := lo*g.s - g.p + kj
 					if g.s == 1 {
@@ -137,172 +136,101 @@ func (g convGeom) im2colPanelsT(img, dst []float32) {
 	}
 }
 
-// col2im is the adjoint of the patch matrix (see im2colPanels): it zeroes
-// img [C, H, W] and adds every entry of col, a [C*K*K, OH*OW] matrix with
-// rows ld elements apart, back to the pixel it was read from.
-func (g convGeom) col2im(col, img []float32, ld int) {
-	clear(img[:g.imSize()])
-	n := g.oh * g.ow
-	for c := 0; c < g.c; c++ {
-		plane := img[c*g.h*g.w : (c+1)*g.h*g.w]
-		for ki := 0; ki < g.k; ki++ {
-			for kj := 0; kj < g.k; kj++ {
-				row := col[((c*g.k+ki)*g.k+kj)*ld:][:n]
-				lo, hi := g.validCols(kj)
-				if lo >= hi {
-					continue
-				}
-				for oy := 0; oy < g.oh; oy++ {
-					iy := oy*g.s - g.p + ki
-					if iy < 0 || iy >= g.h {
-						continue
-					}
-					src := row[oy*g.ow+lo : oy*g.ow+hi]
-					dst := plane[iy*g.w : (iy+1)*g.w]
-					ix := lo*g.s - g.p + kj
-					if g.s == 1 {
-						dst = dst[ix : ix+len(src)]
-						for i, v := range src {
-							dst[i] += v
-						}
-						continue
-					}
-					for _, v := range src {
-						dst[ix] += v
-						ix += g.s
-					}
-				}
-			}
-		}
-	}
-}
+// identity reports whether the patch matrix is the image itself (1×1
+// kernel, stride 1, no padding).
+func (g convGeom) identity() bool { return g.k == 1 && g.s == 1 && g.p == 0 }
 
-// convScratch is one worker's packing space, column buffer and, for filter
-// gradients, partial sum.
-type convScratch struct {
-	a, b, col, part []float32
-}
-
-var scratchPool sync.Pool
-
-// getScratch returns a scratch space for each of n workers.
-func getScratch(n int) []*convScratch {
-	s := make([]*convScratch, n)
-	for i := range s {
-		if v, ok := scratchPool.Get().(*convScratch); ok {
-			s[i] = v
-		} else {
-			s[i] = new(convScratch)
-		}
-	}
-	return s
-}
-
-func putScratch(s []*convScratch) {
-	for _, v := range s {
-		scratchPool.Put(v)
-	}
-}
-
-// grow returns buf resized to n, reallocating only when it is too small.
-func grow(buf []float32, n int) []float32 {
-	if cap(buf) < n {
-		return make([]float32, n)
-	}
-	return buf[:n]
-}
-
-// workers is the number of goroutines used for n independent pieces of work.
-func workers(n int) int { return max(1, min(n, runtime.GOMAXPROCS(0))) }
-
-// parallelFor runs f(w, i) for i in [0, n) on nw goroutines; w in [0, nw)
-// identifies the goroutine so that f can use per-goroutine scratch space.
-func parallelFor(nw, n int, f func(w, i int)) {
-	if nw <= 1 {
-		for i := 0; i < n; i++ {
-			f(0, i)
-		}
-		return
-	}
-	var (
-		wg   sync.WaitGroup
-		mu   sync.Mutex
-		next int
-	)
-	for w := 0; w < nw; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				mu.Lock()
-				i := next
-				next++
-				mu.Unlock()
-				if i >= n {
-					return
-				}
-				f(w, i)
-			}
-		}()
-	}
-	wg.Wait()
-}
-
-// convForward computes y [N, OC, OH, OW] = conv(x [N, C, H, W], w [OC, C, K, K]):
-// per image, the filter (packed once) times the packed patch matrix.
+// convForward writes conv(x [N, C, H, W], w [OC, C, K, K]) to
+// y [N, OC, OH, OW], which must be zero on entry (the ops pass a new
+// tensor): shifted GEMMs on phase planes for 4 or more input channels, else
+// per image the filter (packed once) times the packed patch matrix.
 func convForward(g convGeom, n, oc int, x, w, y []float32) {
 	depth, pix := g.colRows(), g.colCols()
 	nw := workers(n)
 	sc := getScratch(nw)
 	defer putScratch(sc)
-	sc[0].a = grow(sc[0].a, panelsA(oc, depth))
-	wp := sc[0].a
+	if g.useShift(g.c) {
+		sg := g.shift()
+		sc[0].w = grow(sc[0].w, g.k*g.k*panelsA(oc, g.c))
+		taps := sg.packTaps(oc, w, false, sc[0].w)
+		parallelFor(nw, n, func(wk, i int) {
+			sg.convForward(oc, taps, x[i*g.imSize():(i+1)*g.imSize()], y[i*oc*pix:(i+1)*oc*pix], sc[wk])
+		})
+		return
+	}
+	sc[0].w = grow(sc[0].w, panelsA(oc, depth))
+	wp := sc[0].w
 	packA(false, oc, depth, w, depth, wp)
 	parallelFor(nw, n, func(wk, i int) {
 		s := sc[wk]
 		s.b = grow(s.b, panelsB(depth, pix))
 		s.col = grow(s.col, ceilDiv(pix, gemmNR)*gemmNR)
 		g.im2colPanels(x[i*g.imSize():(i+1)*g.imSize()], s.b, s.col)
-		gemmPanels(oc, pix, depth, wp, s.b, 0, y[i*oc*pix:(i+1)*oc*pix], pix)
+		gemmPanels(oc, pix, depth, wp, packedB(s.b), 1, y[i*oc*pix:(i+1)*oc*pix], pix)
 	})
 }
 
-// convTransposeForward computes y [N, C, H, W] = convT(x [N, CS, OH, OW],
-// w [CS, C, K, K]), the adjoint of convForward in its input: per image, the
-// column matrix wᵀ·x[n] scattered back by col2im.
+// convTransposeForward writes convT(x [N, CS, OH, OW], w [CS, C, K, K]),
+// the adjoint of convForward in its input, to y [N, C, H, W], which must be
+// zero on entry: shifted GEMMs on phase planes, or for a 1×1 kernel with
+// stride 1 and no padding one GEMM per image.
 func convTransposeForward(g convGeom, n, cs int, x, w, y []float32) {
 	depth, pix := g.colRows(), g.colCols()
 	nw := workers(n)
 	sc := getScratch(nw)
 	defer putScratch(sc)
-	sc[0].a = grow(sc[0].a, panelsA(depth, cs))
-	wp := sc[0].a
+	if !g.identity() {
+		// Shifted GEMMs add into the phase planes directly; the patch-matrix
+		// route would write as many values and then scatter them by col2im.
+		sg := g.shift()
+		sc[0].w = grow(sc[0].w, g.k*g.k*panelsA(g.c, cs))
+		taps := sg.packTaps(cs, w, true, sc[0].w)
+		parallelFor(nw, n, func(wk, i int) {
+			sg.convTransposeForward(cs, taps, x[i*cs*pix:(i+1)*cs*pix], y[i*g.imSize():(i+1)*g.imSize()], sc[wk])
+		})
+		return
+	}
+	sc[0].w = grow(sc[0].w, panelsA(depth, cs))
+	wp := sc[0].w
 	packA(true, depth, cs, w, depth, wp)
-	identity := g.k == 1 && g.s == 1 && g.p == 0
 	parallelFor(nw, n, func(wk, i int) {
 		s := sc[wk]
-		s.b = grow(s.b, panelsB(cs, pix))
-		packB(false, cs, pix, x[i*cs*pix:(i+1)*cs*pix], pix, s.b)
-		yi := y[i*g.imSize() : (i+1)*g.imSize()]
-		if identity {
-			gemmPanels(depth, pix, cs, wp, s.b, 0, yi, pix)
-			return
-		}
-		s.col = grow(s.col, depth*pix)
-		gemmPanels(depth, pix, cs, wp, s.b, 0, s.col, pix)
-		g.col2im(s.col, yi, pix)
+		s.b = grow(s.b, cs*gemmNR)
+		xi := rowMajorB(cs, pix, x[i*cs*pix:(i+1)*cs*pix], pix, s.b)
+		gemmPanels(depth, pix, cs, wp, xi, 1, y[i*g.imSize():(i+1)*g.imSize()], pix)
 	})
 }
 
-// convFilterGrad computes dw [CS, C, K, K] = Σₙ small[n] [CS, OH*OW] ·
-// patches(large[n])ᵀ: the filter gradient of a conv (large = input, small =
-// output gradient) and of a transposed conv (large = output gradient, small
-// = input). Each goroutine sums its images; the partial sums are added last.
+// convFilterGrad writes Σₙ small[n] [CS, OH*OW] · patches(large[n])ᵀ to
+// dw [CS, C, K, K], which must be zero on entry: the filter gradient of a
+// conv (large = input, small = output gradient) and of a transposed conv
+// (large = output gradient, small = input). With 4 or more large channels
+// it runs shifted GEMMs per tap, else patch-matrix GEMMs; each goroutine
+// sums its images separately and the sums are added last.
 func convFilterGrad(g convGeom, n, cs int, large, small, dw []float32) {
 	width, pix := g.colRows(), g.colCols()
 	nw := workers(n)
 	sc := getScratch(nw)
 	defer putScratch(sc)
+	if g.useShift(g.c) {
+		// Per-goroutine sums by tap, [K*K][CS][C], added to dw [CS][C][K*K] last.
+		sg, kk := g.shift(), g.k*g.k
+		for _, s := range sc {
+			s.w = grow(s.w, kk*cs*g.c)
+			clear(s.w)
+		}
+		parallelFor(nw, n, func(wk, i int) {
+			sg.filterGrad(cs, large[i*g.imSize():(i+1)*g.imSize()], small[i*cs*pix:(i+1)*cs*pix], sc[wk].w, sc[wk])
+		})
+		for _, s := range sc[:min(nw, n)] {
+			for t := 0; t < kk; t++ {
+				for j := 0; j < cs*g.c; j++ {
+					dw[j*kk+t] += s.w[t*cs*g.c+j]
+				}
+			}
+		}
+		return
+	}
 	used := make([]bool, nw)
 	parallelFor(nw, n, func(wk, i int) {
 		s := sc[wk]
@@ -310,20 +238,16 @@ func convFilterGrad(g convGeom, n, cs int, large, small, dw []float32) {
 		s.b = grow(s.b, panelsB(pix, width))
 		packA(false, cs, pix, small[i*cs*pix:(i+1)*cs*pix], pix, s.a)
 		g.im2colPanelsT(large[i*g.imSize():(i+1)*g.imSize()], s.b)
-		dst := dw
+		dst, beta := dw, float32(1)
 		if wk > 0 {
 			s.part = grow(s.part, len(dw))
 			dst = s.part
+			if !used[wk] {
+				beta, used[wk] = 0, true
+			}
 		}
-		beta := float32(1)
-		if !used[wk] {
-			beta, used[wk] = 0, true
-		}
-		gemmPanels(cs, width, pix, s.a, s.b, beta, dst, width)
+		gemmPanels(cs, width, pix, s.a, packedB(s.b), beta, dst, width)
 	})
-	if !used[0] {
-		clear(dw)
-	}
 	for wk := 1; wk < nw; wk++ {
 		if used[wk] {
 			for j, v := range sc[wk].part[:len(dw)] {

@@ -14,6 +14,7 @@ var _ Layer = (*ConvTranspose2D)(nil)
 // ConvTranspose2d, square kernel): act(convT(x, W) + b) for
 // x [N, InC, H, W], W [InC, OutC, K, K] (PyTorch's layout) and b [OutC],
 // giving [N, OutC, OH, OW] (see OutSize).
+// Build it with NewConvTranspose2D; the zero value has no parameters.
 type ConvTranspose2D struct {
 	W, B                                   *graph.Param
 	InC, OutC, Kernel, Stride, Pad, OutPad int

@@ -12,6 +12,7 @@ var _ Layer = (*Dense)(nil)
 
 // Dense is a fully connected layer: act(x·W + b) for x [N, In], W [In, Out]
 // and b [Out], giving [N, Out].
+// Build it with NewDense; the zero value has no parameters.
 type Dense struct {
 	W, B    *graph.Param
 	In, Out int
@@ -44,7 +45,7 @@ func (d *Dense) Forward(b *graph.Builder, x *G.Node) (*G.Node, error) {
 	if err := checkRank(d.Describe(), x, 2, 1, d.In); err != nil {
 		return nil, err
 	}
-	y, err := G.Mul(x, b.Param(d.W))
+	y, err := G.ApplyOp(matMulOp{}, x, b.Param(d.W))
 	if err != nil {
 		return nil, fmt.Errorf("layers: %s: %w", d.Describe(), err)
 	}

@@ -24,29 +24,31 @@ func kernels() []gemmKernel {
 func init() { kernel = kernels()[0] }
 
 // kernelAVX2 checks the slice bounds and runs the 6×16 AVX2 kernel.
-func kernelAVX2(k int, a, b, c []float32, ldc int) {
+func kernelAVX2(k int, a, b, c []float32, ldb, ldc int) {
 	_ = a[k*6-1]
-	_ = b[k*gemmNR-1]
+	_ = b[(k-1)*ldb+gemmNR-1]
 	_ = c[5*ldc+gemmNR-1]
-	kernel6x16AVX2(k, &a[0], &b[0], &c[0], ldc)
+	kernel6x16AVX2(k, &a[0], &b[0], &c[0], ldb, ldc)
 }
 
 // kernelAVX512 checks the slice bounds and runs the 8×16 AVX-512 kernel.
-func kernelAVX512(k int, a, b, c []float32, ldc int) {
+func kernelAVX512(k int, a, b, c []float32, ldb, ldc int) {
 	_ = a[k*8-1]
-	_ = b[k*gemmNR-1]
+	_ = b[(k-1)*ldb+gemmNR-1]
 	_ = c[7*ldc+gemmNR-1]
-	kernel8x16AVX512(k, &a[0], &b[0], &c[0], ldc)
+	kernel8x16AVX512(k, &a[0], &b[0], &c[0], ldb, ldc)
 }
 
-// kernel6x16AVX2 adds the product of packed panels a (k×6) and b (k×16) to
-// the 6×16 tile at c with row stride ldc (in elements). k must be positive.
+// kernel6x16AVX2 adds the product of a packed A panel (k×6) and 16 columns
+// of b (k rows, ldb elements apart) to the 6×16 tile at c (rows ldc
+// elements apart). k must be positive.
 //
 //go:noescape
-func kernel6x16AVX2(k int, a, b, c *float32, ldc int)
+func kernel6x16AVX2(k int, a, b, c *float32, ldb, ldc int)
 
-// kernel8x16AVX512 adds the product of packed panels a (k×8) and b (k×16)
-// to the 8×16 tile at c with row stride ldc (in elements). k must be positive.
+// kernel8x16AVX512 adds the product of a packed A panel (k×8) and 16
+// columns of b (k rows, ldb elements apart) to the 8×16 tile at c (rows ldc
+// elements apart). k must be positive.
 //
 //go:noescape
-func kernel8x16AVX512(k int, a, b, c *float32, ldc int)
+func kernel8x16AVX512(k int, a, b, c *float32, ldb, ldc int)

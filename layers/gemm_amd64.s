@@ -2,16 +2,18 @@
 
 #include "textflag.h"
 
-// func kernel6x16AVX2(k int, a, b, c *float32, ldc int)
+// func kernel6x16AVX2(k int, a, b, c *float32, ldb, ldc int)
 //
 // Accumulators: Y0..Y11 hold the 6×16 tile (two YMM registers per row);
-// Y12, Y13 hold one row of the b panel; Y14, Y15 broadcast entries of a.
-TEXT ·kernel6x16AVX2(SB), NOSPLIT, $0-40
+// Y12, Y13 hold one row of b (rows ldb elements apart); Y14, Y15 broadcast entries of a.
+TEXT ·kernel6x16AVX2(SB), NOSPLIT, $0-48
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
 	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
+	MOVQ ldb+32(FP), R9
+	SHLQ $2, R9
+	MOVQ ldc+40(FP), R8
 	SHLQ $2, R8
 
 	VXORPS Y0, Y0, Y0
@@ -49,7 +51,7 @@ loop:
 	VFMADD231PS  Y12, Y15, Y10
 	VFMADD231PS  Y13, Y15, Y11
 	ADDQ         $24, SI
-	ADDQ         $64, DI
+	ADDQ         R9, DI
 	DECQ         CX
 	JNZ          loop
 
@@ -85,16 +87,18 @@ loop:
 	VZEROUPPER
 	RET
 
-// func kernel8x16AVX512(k int, a, b, c *float32, ldc int)
+// func kernel8x16AVX512(k int, a, b, c *float32, ldb, ldc int)
 //
 // Accumulators: Z0..Z7 hold the 8×16 tile (one ZMM register per row); Z8
-// holds one row of the b panel; entries of a are broadcast from memory.
-TEXT ·kernel8x16AVX512(SB), NOSPLIT, $0-40
+// holds one row of b (rows ldb elements apart); entries of a are broadcast from memory.
+TEXT ·kernel8x16AVX512(SB), NOSPLIT, $0-48
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
 	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
+	MOVQ ldb+32(FP), R9
+	SHLQ $2, R9
+	MOVQ ldc+40(FP), R8
 	SHLQ $2, R8
 
 	VPXORD Z0, Z0, Z0
@@ -117,7 +121,7 @@ loop512:
 	VFMADD231PS.BCST 24(SI), Z8, Z6
 	VFMADD231PS.BCST 28(SI), Z8, Z7
 	ADDQ             $32, SI
-	ADDQ             $64, DI
+	ADDQ             R9, DI
 	DECQ             CX
 	JNZ              loop512
 

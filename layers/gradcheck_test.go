@@ -1,6 +1,7 @@
 package layers
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -33,6 +34,8 @@ func TestConv2DGradients(t *testing.T) {
 		{"k3s1p1_tanh", 2, 2, 3, 1, 1, 1, 5, 4, Tanh},
 		{"k2s3p0_uncovered", 1, 2, 2, 3, 0, 2, 8, 7, Sigmoid},
 		{"k4s2p2_relu", 2, 2, 4, 2, 2, 1, 5, 6, ReLU},
+		{"4to3_k3s1p1_tanh", 4, 3, 3, 1, 1, 2, 5, 4, Tanh},
+		{"5to2_k3s2p1", 5, 2, 3, 2, 1, 1, 7, 6, Linear},
 	}
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -58,6 +61,8 @@ func TestConvTranspose2DGradients(t *testing.T) {
 		{"k3s1p0_tanh", 2, 2, 3, 1, 0, 0, 2, 3, 4, Tanh},
 		{"k4s2p1_sigmoid", 2, 3, 4, 2, 1, 0, 1, 3, 3, Sigmoid},
 		{"k2s3p1op2_relu", 1, 2, 2, 3, 1, 2, 2, 3, 2, ReLU},
+		{"4to2_k3s2p1op1_tanh", 4, 2, 3, 2, 1, 1, 2, 3, 3, Tanh},
+		{"5to3_k3s1p1", 5, 3, 3, 1, 1, 0, 1, 3, 4, Linear},
 	}
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -92,7 +97,9 @@ func TestConvTranspose2DOpGradients(t *testing.T) {
 }
 
 // TestStackedGradients runs a small encoder-decoder through every layer so
-// that gradients flow through op outputs, reshapes and dropout masks.
+// that gradients flow through op outputs, reshapes and dropout masks. A
+// gorgonia Reshape here (a view the tape machine's in-place analysis does
+// not follow) made this test fail; Reshape and Flatten copy instead.
 func TestStackedGradients(t *testing.T) {
 	reg := graph.NewRegistry()
 	rng := rand.New(rand.NewPCG(5, 5))
@@ -108,6 +115,10 @@ func TestStackedGradients(t *testing.T) {
 	build := func(b *graph.Builder, x *G.Node) (*G.Node, error) {
 		h, err := c1.Forward(b, x)
 		if err != nil {
+			return nil, err
+		}
+		// Dropout straight on an activation whose backward reads its output.
+		if h, err = (Dropout{Rate: 0.2}).Forward(b, h); err != nil {
 			return nil, err
 		}
 		if h, err = Flatten(h); err != nil {
@@ -133,5 +144,34 @@ func TestStackedGradients(t *testing.T) {
 func randomize(dst []float32, rng *rand.Rand) {
 	for i := range dst {
 		dst[i] = float32(rng.NormFloat64() * 0.5)
+	}
+}
+
+// TestMatMulOpGradients checks every orientation of the matrix product op,
+// including those only reached as gradients of the dense layer's product.
+func TestMatMulOpGradients(t *testing.T) {
+	for i, tr := range [][2]bool{{false, false}, {false, true}, {true, false}, {true, true}} {
+		t.Run(fmt.Sprintf("tA=%v,tB=%v", tr[0], tr[1]), func(t *testing.T) {
+			const m, n, k = 3, 5, 4
+			xShape, wShape := []int{m, k}, []int{k, n}
+			if tr[0] {
+				xShape = []int{k, m}
+			}
+			if tr[1] {
+				wShape = []int{n, k}
+			}
+			reg := graph.NewRegistry()
+			rng := rand.New(rand.NewPCG(uint64(i), 6))
+			if _, err := reg.Add("w", wShape, graph.Normal(1), rng); err != nil {
+				t.Fatal(err)
+			}
+			gradCheck(t, reg, xShape, func(b *graph.Builder, x *G.Node) (*G.Node, error) {
+				y, err := G.ApplyOp(matMulOp{tA: tr[0], tB: tr[1]}, x, b.Param(reg.Get("w")))
+				if err != nil {
+					return nil, err
+				}
+				return Activate(y, Tanh)
+			}, uint64(60+i))
+		})
 	}
 }

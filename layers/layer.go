@@ -1,9 +1,13 @@
 // Package layers provides the neural-network layers of vigil models as
 // builders of gorgonia graph nodes over a graph.Registry's shared
-// parameters: Dense, Conv2D, ConvTranspose2D, Dropout, Flatten and Reshape,
-// plus the custom gorgonia ops they need (Conv2DOp, ConvTranspose2DOp and a
-// fused bias add). Images use the NCHW layout and all values are float32.
-// Shape mismatches are reported as errors while the graph is built.
+// parameters: Dense, Conv2D, ConvTranspose2D, Dropout, Flatten and Reshape.
+// They run on custom gorgonia ops with CPU forward and backward passes:
+// Conv2DOp and ConvTranspose2DOp (exported), and internal ops for filter
+// gradients, matrix products, fused bias-plus-activation and copying
+// reshapes, all on a packed single-precision GEMM with assembly
+// micro-kernels on amd64 (AVX2/FMA or AVX-512) and a portable fallback.
+// Images use the NCHW layout and all values are float32. Shape mismatches
+// are reported as errors while the graph is built.
 package layers
 
 import (

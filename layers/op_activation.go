@@ -72,24 +72,6 @@ func activationGrad(act Activation, dst, y, dy []float32) {
 	}
 }
 
-// parallelChunks splits [0, n) into contiguous chunks of at least minChunk
-// and runs f on them concurrently.
-func parallelChunks(n, minChunk int, f func(lo, hi int)) {
-	nw := max(1, min(workers(n), n/max(1, minChunk)))
-	if nw == 1 {
-		f(0, n)
-		return
-	}
-	size := (n + nw - 1) / nw
-	parallelFor(nw, nw, func(_, i int) {
-		lo := i * size
-		f(lo, min(n, lo+size))
-	})
-}
-
-// elementwiseChunk is the smallest share of an elementwise op given to a goroutine.
-const elementwiseChunk = 1 << 15
-
 // actOp applies a relu, sigmoid or tanh activation in one pass.
 type actOp struct{ act Activation }
 

@@ -17,8 +17,10 @@ var (
 // Conv2DOp is a gorgonia op computing the 2-D cross-correlation of PyTorch's
 // conv2d (no bias): x [N, C, H, W] and w [OC, C, K, K] give
 // [N, OC, OH, OW] with OH = (H+2P-K)/S+1 and OW = (W+2P-K)/S+1, zero padding
-// P on every side. It runs as im2col plus a GEMM per image. Its input
-// gradient is a ConvTranspose2DOp of the output gradient with the same w.
+// P on every side, float32 only. It runs as shifted GEMMs on phase planes
+// of the padded input (patch-matrix GEMMs for fewer than 4 input channels),
+// images in parallel. Its input gradient is a ConvTranspose2DOp of the
+// output gradient with the same w, its filter gradient a separate op.
 type Conv2DOp struct {
 	Kernel, Stride, Pad int
 }

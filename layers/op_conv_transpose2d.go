@@ -20,8 +20,9 @@ func convTransposeOutSize(n, k, s, p, outPad int) int { return (n-1)*s - 2*p + k
 // ConvTranspose2DOp is a gorgonia op computing PyTorch's conv_transpose2d
 // (no bias): x [N, C, H, W] and w [C, OC, K, K] give [N, OC, OH, OW] with
 // OH = (H-1)*S - 2P + K + OutPadH and OW likewise. It is the adjoint of a
-// Conv2DOp with the same kernel, stride and padding, computed as a GEMM per
-// image followed by col2im. Output paddings must lie in [0, S).
+// Conv2DOp with the same kernel, stride and padding, computed as shifted
+// GEMMs adding into phase planes of the output, images in parallel; float32
+// only. Output paddings must lie in [0, S).
 type ConvTranspose2DOp struct {
 	Kernel, Stride, Pad int
 	OutPadH, OutPadW    int

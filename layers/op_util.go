@@ -9,12 +9,18 @@ import (
 	"gorgonia.org/tensor"
 )
 
-// float32Input returns the data of a float32 dense value, checking its shape
-// when want is non-nil.
+// float32Input returns the row-major data of a float32 dense value (a copy
+// for a strided or transposed view), checking its shape when want is
+// non-nil.
 func float32Input(op fmt.Stringer, i int, v G.Value, want tensor.Shape) ([]float32, error) {
 	t, ok := v.(*tensor.Dense)
 	if !ok {
 		return nil, fmt.Errorf("%v: input %d is %T, want *tensor.Dense", op, i, v)
+	}
+	if t.RequiresIterator() {
+		if t, ok = t.Materialize().(*tensor.Dense); !ok {
+			return nil, fmt.Errorf("%v: input %d cannot be made contiguous", op, i)
+		}
 	}
 	d, ok := t.Data().([]float32)
 	if !ok {

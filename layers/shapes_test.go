@@ -9,6 +9,7 @@ import (
 
 	"github.com/vigil-ml/vigil/graph"
 	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
 )
 
 func newRNG() *rand.Rand { return rand.New(rand.NewPCG(1, 2)) }
@@ -108,6 +109,23 @@ func TestOutSizesMatchGraphShapes(t *testing.T) {
 	}
 	if !z.Shape().Eq([]int{2, 1, 100, 50}) {
 		t.Fatalf("transposed conv output %v", z.Shape())
+	}
+	// The graph compiles with gradients and runs on a data (non-parameter) input.
+	loss, err := G.Mean(z)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog, err := graph.Compile(b, loss, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer prog.Close()
+	if err := prog.Run(nil); err != nil {
+		t.Fatal(err)
+	}
+	grads, err := prog.Grads()
+	if err != nil || len(grads) != 4 {
+		t.Fatalf("grads: %d, %v", len(grads), err)
 	}
 }
 
@@ -278,5 +296,22 @@ func TestDescribe(t *testing.T) {
 		if got := l.Describe(); got != want {
 			t.Errorf("Describe() = %q, want %q", got, want)
 		}
+	}
+}
+
+func TestFloat32InputMaterializesViews(t *testing.T) {
+	d := tensor.New(tensor.WithShape(2, 3), tensor.WithBacking([]float32{1, 2, 3, 4, 5, 6}))
+	if err := d.T(1, 0); err != nil {
+		t.Fatal(err)
+	}
+	got, err := float32Input(Conv2DOp{}, 0, d, tensor.Shape{3, 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []float32{1, 4, 2, 5, 3, 6}; !slices.Equal(got, want) {
+		t.Fatalf("transposed view read as %v, want %v", got, want)
+	}
+	if _, err := float32Input(Conv2DOp{}, 0, tensor.New(tensor.WithShape(2), tensor.WithBacking([]float64{1, 2})), nil); err == nil {
+		t.Fatal("float64 input accepted")
 	}
 }

@@ -90,12 +90,16 @@ def main():
         conv2d("2to4_k3s1p1_relu_batch2", 2, 2, 4, 5, 4, 3, 1, 1, "relu"),
         conv2d("3to2_k2s3p0_tanh_uncovered_row", 2, 3, 2, 9, 7, 2, 3, 0, "tanh"),
         conv2d("1to2_k5s2p2_sigmoid", 1, 1, 2, 6, 5, 5, 2, 2, "sigmoid"),
+        conv2d("5to3_k3s1p1_relu_batch2", 2, 5, 3, 6, 5, 3, 1, 1, "relu"),
+        conv2d("4to6_k3s2p1_tanh", 2, 4, 6, 9, 8, 3, 2, 1, "tanh"),
     ])
     write("conv_transpose2d.json", [
         conv_transpose2d("3to2_k3s2p1op1", 1, 3, 2, 4, 3, 3, 2, 1, 1, "linear"),
         conv_transpose2d("2to3_k3s1p0_relu_batch2", 2, 2, 3, 3, 4, 3, 1, 0, 0, "relu"),
         conv_transpose2d("2to2_k4s2p1_tanh", 2, 2, 2, 3, 3, 4, 2, 1, 0, "tanh"),
         conv_transpose2d("1to2_k2s3p0op2_sigmoid", 1, 1, 2, 3, 2, 2, 3, 0, 2, "sigmoid"),
+        conv_transpose2d("4to3_k3s2p1op1_relu_batch2", 2, 4, 3, 4, 3, 3, 2, 1, 1, "relu"),
+        conv_transpose2d("5to2_k4s1p2_tanh", 1, 5, 2, 5, 4, 4, 1, 2, 0, "tanh"),
     ])
     write("dense.json", [
         dense("5to4_relu", 3, 5, 4, "relu"),

@@ -1,0 +1,128 @@
+package experiments
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// tinyConfig is a synthetic run of a few seconds.
+func tinyConfig(t *testing.T) Config {
+	t.Helper()
+	cfg, err := Parse([]byte(`
+version: 1
+name: tiny
+seed: 3
+device: cpu
+data: {kind: synthetic, num_users: 3, train_len: 400, blocks: 20, block_len: 20, synthetic: {masquerade_users: 1}}
+embedding: {dim: 8, epochs: 2}
+windows: {length: 20, stride: 10, train_windows: 30}
+model: {filters: [4, 8], strides: [1, 2], dropouts: [0, 0.1], dense: 8, decoder_filters: 4}
+train: {epochs: 3, batch_size: 8, workers: 2}
+eval: {batch_size: 10, nearest_rows: 5}
+`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+func TestRunWritesMetricsReportAndEvalReproducesIt(t *testing.T) {
+	cfg := tinyConfig(t)
+	out := t.TempDir()
+	res, err := Run(context.Background(), cfg, RunOptions{Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m Metrics
+	b, err := os.ReadFile(filepath.Join(out, "metrics.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Users != 3 || m.Parameters <= 0 || len(m.Model.Pooled) != 3 || m.Model.Positives == 0 {
+		t.Fatalf("metrics.json incomplete: %+v", m)
+	}
+	if m.Model.AUC != res.Metrics.Model.AUC || m.Baseline.AUC <= 0.5 {
+		t.Fatalf("AUC model %v (returned %v), baseline %v", m.Model.AUC, res.Metrics.Model.AUC, m.Baseline.AUC)
+	}
+	html, err := os.ReadFile(filepath.Join(out, "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"roc.png", "loss.png", "naive Bayes", "nearest"} {
+		if !strings.Contains(string(html), want) {
+			t.Errorf("report.html lacks %q", want)
+		}
+	}
+	var scores []userResult
+	b, _ = os.ReadFile(filepath.Join(out, "scores.json"))
+	if err := json.Unmarshal(b, &scores); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range scores {
+		if n := len(u.TrainLoss); n == 0 || !(u.TrainLoss[n-1] < u.TrainLoss[0]) {
+			t.Errorf("%s: training loss did not fall: %v", u.Name, u.TrainLoss)
+		}
+	}
+	re, err := Evaluate(context.Background(), out, RunOptions{Out: filepath.Join(out, "re")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if re.Metrics.Model.AUC != m.Model.AUC || re.Metrics.ModelExcess.AUC != m.ModelExcess.AUC {
+		t.Fatalf("eval from saved models: AUC %v / %v, run had %v / %v", re.Metrics.Model.AUC, re.Metrics.ModelExcess.AUC, m.Model.AUC, m.ModelExcess.AUC)
+	}
+	// A second run in the same directory reuses every finished user.
+	again, err := Run(context.Background(), cfg, RunOptions{Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Metrics.Model.AUC != m.Model.AUC {
+		t.Fatalf("resumed run AUC %v, first %v", again.Metrics.Model.AUC, m.Model.AUC)
+	}
+	cfg.Seed++
+	if _, err := Run(context.Background(), cfg, RunOptions{Out: out}); err == nil || !strings.Contains(err.Error(), "different config") {
+		t.Fatalf("a run of another config in the same directory: %v", err)
+	}
+}
+
+func TestWorkerCountDoesNotChangeResults(t *testing.T) {
+	cfg := tinyConfig(t)
+	cfg.Eval.NearestRows = 0
+	cfg.Train.Workers = 1
+	a, err := Run(context.Background(), cfg, RunOptions{Out: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Train.Workers = 3
+	b, err := Run(context.Background(), cfg, RunOptions{Out: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Metrics.Model.AUC != b.Metrics.Model.AUC {
+		t.Fatalf("AUC with 1 worker %v, with 3 workers %v", a.Metrics.Model.AUC, b.Metrics.Model.AUC)
+	}
+}
+
+func TestCudaDeviceIsAClearError(t *testing.T) {
+	cfg := tinyConfig(t)
+	cfg.Device = "cuda"
+	_, err := Run(context.Background(), cfg, RunOptions{Out: t.TempDir()})
+	if err == nil || !strings.Contains(err.Error(), "device cuda") {
+		t.Fatalf("device cuda: %v", err)
+	}
+}
+
+func TestMissingDataDirectoryNamesIt(t *testing.T) {
+	cfg := tinyConfig(t)
+	cfg.Data.Kind, cfg.Data.Path = "sea", filepath.Join(t.TempDir(), "nowhere")
+	_, err := Run(context.Background(), cfg, RunOptions{Out: t.TempDir()})
+	if err == nil || !strings.Contains(err.Error(), "nowhere") {
+		t.Fatalf("missing data dir: %v", err)
+	}
+}
