@@ -205,54 +205,44 @@ func convTransposeForward(g convGeom, n, cs int, x, w, y []float32) {
 // dw [CS, C, K, K], which must be zero on entry: the filter gradient of a
 // conv (large = input, small = output gradient) and of a transposed conv
 // (large = output gradient, small = input). With 4 or more large channels
-// it runs shifted GEMMs per tap, else patch-matrix GEMMs; each goroutine
-// sums its images separately and the sums are added last.
+// it runs shifted GEMMs per tap, else patch-matrix GEMMs. Each image's
+// contribution goes to its own buffer and the buffers are added in image
+// order, so the result is bit-identical whatever the goroutine schedule or
+// GOMAXPROCS.
 func convFilterGrad(g convGeom, n, cs int, large, small, dw []float32) {
 	width, pix := g.colRows(), g.colCols()
 	nw := workers(n)
 	sc := getScratch(nw)
 	defer putScratch(sc)
+	parts := make([]float32, n*len(dw))
+	part := func(i int) []float32 { return parts[i*len(dw) : (i+1)*len(dw)] }
 	if g.useShift(g.c) {
-		// Per-goroutine sums by tap, [K*K][CS][C], added to dw [CS][C][K*K] last.
+		// Per-image sums by tap, [K*K][CS][C], added to dw [CS][C][K*K] last.
 		sg, kk := g.shift(), g.k*g.k
-		for _, s := range sc {
-			s.w = grow(s.w, kk*cs*g.c)
-			clear(s.w)
-		}
 		parallelFor(nw, n, func(wk, i int) {
-			sg.filterGrad(cs, large[i*g.imSize():(i+1)*g.imSize()], small[i*cs*pix:(i+1)*cs*pix], sc[wk].w, sc[wk])
+			sg.filterGrad(cs, large[i*g.imSize():(i+1)*g.imSize()], small[i*cs*pix:(i+1)*cs*pix], part(i), sc[wk])
 		})
-		for _, s := range sc[:min(nw, n)] {
+		for i := 0; i < n; i++ {
+			p := part(i)
 			for t := 0; t < kk; t++ {
 				for j := 0; j < cs*g.c; j++ {
-					dw[j*kk+t] += s.w[t*cs*g.c+j]
+					dw[j*kk+t] += p[t*cs*g.c+j]
 				}
 			}
 		}
 		return
 	}
-	used := make([]bool, nw)
 	parallelFor(nw, n, func(wk, i int) {
 		s := sc[wk]
 		s.a = grow(s.a, panelsA(cs, pix))
 		s.b = grow(s.b, panelsB(pix, width))
 		packA(false, cs, pix, small[i*cs*pix:(i+1)*cs*pix], pix, s.a)
 		g.im2colPanelsT(large[i*g.imSize():(i+1)*g.imSize()], s.b)
-		dst, beta := dw, float32(1)
-		if wk > 0 {
-			s.part = grow(s.part, len(dw))
-			dst = s.part
-			if !used[wk] {
-				beta, used[wk] = 0, true
-			}
-		}
-		gemmPanels(cs, width, pix, s.a, packedB(s.b), beta, dst, width)
+		gemmPanels(cs, width, pix, s.a, packedB(s.b), 0, part(i), width)
 	})
-	for wk := 1; wk < nw; wk++ {
-		if used[wk] {
-			for j, v := range sc[wk].part[:len(dw)] {
-				dw[j] += v
-			}
+	for i := 0; i < n; i++ {
+		for j, v := range part(i) {
+			dw[j] += v
 		}
 	}
 }

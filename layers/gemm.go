@@ -220,12 +220,13 @@ func gemmParallel(tA, tB bool, m, n, k int, a []float32, lda int, b []float32, l
 	}
 	mr := kernel.mr
 	colPanels, rowPanels := ceilDiv(n, gemmNR), ceilDiv(m, mr)
-	nw := workers(max(colPanels, rowPanels, k/gemmKC))
-	if nw > 1 && 2*m*n*k >= 1<<20 && colPanels*rowPanels < 4*nw && k >= 2*nw*gemmKC {
-		gemmSplitK(nw, tA, tB, m, n, k, a, lda, b, ldb, c)
+	// The split-k decision depends on the shape only, never on the number of
+	// workers, so every machine sums in the same order.
+	if 2*m*n*k >= 1<<20 && colPanels*rowPanels < 16 && k >= 2*splitKSlice {
+		gemmSplitK(workers(ceilDiv(k, splitKSlice)), tA, tB, m, n, k, a, lda, b, ldb, c)
 		return
 	}
-	nw = workers(max(colPanels, rowPanels))
+	nw := workers(max(colPanels, rowPanels))
 	sc := getScratch(1)
 	defer putScratch(sc)
 	sc[0].a = grow(sc[0].a, panelsA(m, k))
@@ -256,20 +257,21 @@ func gemmParallel(tA, tB bool, m, n, k int, a []float32, lda int, b []float32, l
 	})
 }
 
-// gemmSplitK is gemmParallel split along k into nw slices.
+// splitKSlice is the depth of one slice of a split-k product. It is fixed,
+// not derived from GOMAXPROCS, so the sum order (slices added in order) and
+// hence the result are the same on every machine.
+const splitKSlice = 4 * gemmKC
+
+// gemmSplitK is gemmParallel split along k into fixed slices of splitKSlice.
 func gemmSplitK(nw int, tA, tB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32) {
+	slices := ceilDiv(k, splitKSlice)
 	sc := getScratch(nw)
 	defer putScratch(sc)
-	per := ceilDiv(ceilDiv(k, nw), gemmKC) * gemmKC
-	parallelFor(nw, nw, func(_, w int) {
-		k0 := w * per
+	parts := make([]float32, slices*m*n)
+	parallelFor(nw, slices, func(w, sl int) {
+		k0 := sl * splitKSlice
 		s := sc[w]
-		s.part = grow(s.part, m*n)
-		clear(s.part)
-		if k0 >= k {
-			return
-		}
-		kw := min(per, k-k0)
+		kw := min(splitKSlice, k-k0)
 		// The slice of op(a) is columns k0… of a (rows when transposed),
 		// that of op(b) rows k0… of b (columns when transposed).
 		ka, kb := k0, k0*ldb
@@ -283,10 +285,10 @@ func gemmSplitK(nw int, tA, tB bool, m, n, k int, a []float32, lda int, b []floa
 		s.a = grow(s.a, panelsA(m, kw))
 		packA(tA, m, kw, aw, lda, s.a)
 		s.b = grow(s.b, operandBSize(tB, kw, n))
-		gemmPanels(m, n, kw, s.a, operandB(tB, kw, n, bw, ldb, s.b), 1, s.part, n)
+		gemmPanels(m, n, kw, s.a, operandB(tB, kw, n, bw, ldb, s.b), 1, parts[sl*m*n:(sl+1)*m*n], n)
 	})
-	for _, s := range sc {
-		for i, v := range s.part[:m*n] {
+	for sl := 0; sl < slices; sl++ {
+		for i, v := range parts[sl*m*n : (sl+1)*m*n] {
 			c[i] += v
 		}
 	}

@@ -7,10 +7,11 @@ were made with torch 1.13) with:
     python3 layers/testdata/make_golden.py
 
 It writes conv2d.json, conv_transpose2d.json and dense.json next to this
-script, one case per line. Every case holds the layer's hyperparameters, an input x, weights w
-(in vigil's layout: Conv2D [out, in, k, k], ConvTranspose2D [in, out, k, k],
-Dense [in, out]), bias b, the output y, a fixed tensor r and the gradients
-dx, dw, db of loss = sum(y * r). Values are computed in float64 and stored
+script, one case per line. Every case holds the layer's hyperparameters,
+an input x, weights w (in vigil's layout: Conv2D [out, in, k, k],
+ConvTranspose2D [in, out, k, k], Dense [in, out]), bias b, the output y, a
+fixed tensor r and the gradients dx, dw, db of loss = sum(y * r). Inputs
+are rounded to float32; values are computed in float64 and stored
 flattened in row-major order.
 """
 import json

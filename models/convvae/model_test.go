@@ -3,6 +3,7 @@ package convvae
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 
 	"github.com/vigil-ml/vigil/graph"
@@ -149,5 +150,38 @@ func TestStandardSamplingAndBadConfigs(t *testing.T) {
 	c.Kernel = 2
 	if _, err := New(c, rand.New(rand.NewPCG(1, 1))); err == nil {
 		t.Fatal("even kernel accepted")
+	}
+}
+
+func TestResultsDoNotDependOnGOMAXPROCS(t *testing.T) {
+	cfg := Seed(40, 32) // 5,120 flattened features: the dense layer takes the split-k path
+	cfg.Filters, cfg.Strides, cfg.Dropouts = []int{8, 16}, []int{1, 2}, []float64{0, 0.1}
+	step := func(procs int) []float32 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		m, err := New(cfg, rand.New(rand.NewPCG(4, 4)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := stripes(16, cfg.Rows, cfg.Cols, rand.New(rand.NewPCG(5, 5)))
+		task, err := NewTask(m, w, allIdx(16), nil, 16, 16)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer task.Close()
+		_, grads, err := task.TrainStep(allIdx(16), rand.New(rand.NewPCG(6, 6)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var flat []float32
+		for _, g := range grads {
+			flat = append(flat, g...)
+		}
+		return flat
+	}
+	one, four := step(1), step(4)
+	for i := range one {
+		if one[i] != four[i] {
+			t.Fatalf("gradient %d: %v with GOMAXPROCS=1, %v with 4", i, one[i], four[i])
+		}
 	}
 }
