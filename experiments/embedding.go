@@ -16,7 +16,7 @@ type commandTable struct {
 	words  []string
 	vecs   [][]float32 // scaled to [0, 1]
 	index  map[string]int
-	scaler datasets.Scaler
+	search *embed.Vectors // built on first nearest-command query
 }
 
 func (t *commandTable) lookup(c string) []float32 { return t.vecs[t.index[c]] }
@@ -49,10 +49,11 @@ func trainEmbeddings(cfg Config, sea *datasets.SEA, out string, log *slog.Logger
 	if err := writeVec(filepath.Join(out, "embeddings.vec"), t.words, t.vecs); err != nil {
 		return nil, err
 	}
-	if t.scaler, err = datasets.FitScaler(trainVecs); err != nil {
+	scaler, err := datasets.FitScaler(trainVecs)
+	if err != nil {
 		return nil, fmt.Errorf("embeddings: %w", err)
 	}
-	t.scaler.ApplyAll(t.vecs)
+	scaler.ApplyAll(t.vecs)
 	if err := writeVec(filepath.Join(out, scaledVecFile), t.words, t.vecs); err != nil {
 		return nil, err
 	}
@@ -63,21 +64,17 @@ func trainEmbeddings(cfg Config, sea *datasets.SEA, out string, log *slog.Logger
 
 // writeVec writes vectors in fastText's .vec text format.
 func writeVec(path string, words []string, vecs [][]float32) error {
+	v, err := embed.NewVectors(words, vecs)
+	if err != nil {
+		return err
+	}
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	dim := 0
-	if len(vecs) > 0 {
-		dim = len(vecs[0])
-	}
-	fmt.Fprintf(f, "%d %d\n", len(words), dim)
-	for i, w := range words {
-		fmt.Fprint(f, w)
-		for _, x := range vecs[i] {
-			fmt.Fprintf(f, " %.6g", x)
-		}
-		fmt.Fprintln(f)
+	if err := v.WriteVec(f); err != nil {
+		f.Close()
+		return fmt.Errorf("%s: %w", path, err)
 	}
 	return f.Close()
 }

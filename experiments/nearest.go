@@ -2,7 +2,8 @@ package experiments
 
 import (
 	"fmt"
-	"math"
+
+	"github.com/vigil-ml/vigil/datasets/embed"
 
 	"github.com/vigil-ml/vigil/datasets"
 	"github.com/vigil-ml/vigil/models/convvae"
@@ -41,24 +42,15 @@ func buildNearestTable(net *convvae.Net, test convvae.Windows, u datasets.SEAUse
 
 // nearest returns the command whose scaled vector has the highest cosine with v.
 func (t *commandTable) nearest(v []float32) (string, float64) {
-	best, bestCos := "", math.Inf(-1)
-	for i, w := range t.vecs {
-		if c := cosine(v, w); c > bestCos {
-			best, bestCos = t.words[i], c
-		}
+	if t.search == nil {
+		t.search, _ = embed.NewVectors(t.words, t.vecs)
 	}
-	return best, bestCos
-}
-
-func cosine(a, b []float32) float64 {
-	var dot, na, nb float64
-	for i := range a {
-		dot += float64(a[i]) * float64(b[i])
-		na += float64(a[i]) * float64(a[i])
-		nb += float64(b[i]) * float64(b[i])
+	if t.search == nil {
+		return "", 0
 	}
-	if na == 0 || nb == 0 {
-		return 0
+	n := t.search.Nearest(v, 1)
+	if len(n) == 0 {
+		return "", 0
 	}
-	return dot / math.Sqrt(na*nb)
+	return n[0].Word, n[0].Cosine
 }

@@ -1,8 +1,10 @@
 package embed
 
 import (
+	"fmt"
 	"math"
 	"sort"
+	"strings"
 )
 
 // Vectors is a table of word vectors, as read from a .vec file.
@@ -91,4 +93,29 @@ func norm(v []float32) float64 {
 		s += float64(x) * float64(x)
 	}
 	return math.Sqrt(s)
+}
+
+// NewVectors builds a table from words and their vectors (copied). Words must
+// be unique and non-empty without whitespace, and vectors of one length.
+func NewVectors(words []string, vecs [][]float32) (*Vectors, error) {
+	if len(words) != len(vecs) {
+		return nil, fmt.Errorf("embed: %d words but %d vectors", len(words), len(vecs))
+	}
+	v := &Vectors{ids: make(map[string]int, len(words))}
+	for i, w := range words {
+		if i == 0 {
+			v.dim = len(vecs[0])
+		}
+		if len(vecs[i]) != v.dim {
+			return nil, fmt.Errorf("embed: vector of %q has %d values, want %d", w, len(vecs[i]), v.dim)
+		}
+		if w == "" || strings.ContainsAny(w, " \t\n\r") {
+			return nil, fmt.Errorf("embed: word %q is empty or holds whitespace", w)
+		}
+		if _, dup := v.ids[w]; dup {
+			return nil, fmt.Errorf("embed: word %q appears twice", w)
+		}
+		v.add(w, vecs[i])
+	}
+	return v, nil
 }
