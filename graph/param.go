@@ -8,6 +8,10 @@ import (
 	"fmt"
 	"math/rand/v2"
 
+	// gorgonia's dependency on this package must be at least the pinned
+	// version or gorgonia panics at start-up on Go 1.26; importing it here
+	// keeps the pin in go.mod.
+	_ "go4.org/unsafe/assume-no-moving-gc"
 	"gorgonia.org/tensor"
 )
 
