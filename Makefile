@@ -11,7 +11,7 @@ OUT      ?= runs
 all: build
 
 build:
-	$(GO) build -o $(BIN)/vigil ./cmd/vigil
+	$(GO) build -buildvcs=auto -o $(BIN)/vigil ./cmd/vigil
 
 ## demo: train and evaluate on synthetic SEA-format data (about two minutes on a CPU)
 demo: build

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/vigil-ml/vigil/checkpoints"
@@ -75,7 +76,7 @@ func Evaluate(ctx context.Context, runDir string, opts RunOptions) (*Result, err
 		if err == nil {
 			r.Validation, err = convvae.Score(net, d.clean, d.val)
 		}
-		if err == nil && nearest == nil && cfg.Eval.NearestRows > 0 {
+		if err == nil && nearest == nil && cfg.Eval.NearestRows > 0 && slices.Contains(u.Labels, true) {
 			nearest, err = buildNearestTable(net, d.test, u, table, cfg.Eval.NearestRows)
 		}
 		r.TestEntropy = convvae.InputEntropy(d.test, allIdx(d.test.N))
@@ -148,11 +149,13 @@ func readScaledTable(path string) (*commandTable, error) {
 	return t, nil
 }
 
-// inspectFirstUser reloads the first user's final model for the parameter
-// count and the reconstruction→nearest-command table.
+// inspectFirstUser reloads the final model of the first user with a
+// masquerade block (else the first user) for the parameter count and the
+// reconstruction→nearest-command table.
 func inspectFirstUser(cfg Config, sea *datasets.SEA, table *commandTable, runDir string) (int, *nearestTable, error) {
-	u := sea.Users[0]
-	m, err := convvae.New(modelConfig(cfg), userSeed(cfg.Seed, 0))
+	i := max(0, slices.IndexFunc(sea.Users, func(u datasets.SEAUser) bool { return slices.Contains(u.Labels, true) }))
+	u := sea.Users[i]
+	m, err := convvae.New(modelConfig(cfg), userSeed(cfg.Seed, i))
 	if err != nil {
 		return 0, nil, err
 	}
