@@ -28,7 +28,7 @@ vet:
 ## fuzz: run each fuzzer for FUZZTIME (default 30s)
 FUZZTIME ?= 30s
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzReadSEASummary -fuzztime $(FUZZTIME) ./datasets/
+	$(GO) test -run '^$$' -fuzz FuzzParseSEASummary -fuzztime $(FUZZTIME) ./datasets/
 	$(GO) test -run '^$$' -fuzz FuzzReadVec -fuzztime $(FUZZTIME) ./datasets/embed/
 	$(GO) test -run '^$$' -fuzz FuzzReadSafetensors -fuzztime $(FUZZTIME) ./checkpoints/
 

@@ -32,6 +32,7 @@ func trainAll(ctx context.Context, cfg Config, sea *datasets.SEA, table *command
 	workers = min(workers, len(sea.Users))
 	results := make([]userResult, len(sea.Users))
 	errs := make([]error, len(sea.Users))
+	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	jobs := make(chan int)
@@ -67,11 +68,11 @@ func trainAll(ctx context.Context, cfg Config, sea *datasets.SEA, table *command
 	}
 	close(jobs)
 	wg.Wait()
+	if parent.Err() != nil {
+		return nil, fmt.Errorf("interrupted; finished users and checkpoints are kept in %s, rerun the same command to resume: %w", opts.Out, parent.Err())
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("interrupted (rerun the same command to resume): %w", err)
 	}
 	return results, nil
 }
