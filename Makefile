@@ -7,6 +7,7 @@ PEERS    ?= $(SHARED)/bench/peers
 OUT      ?= runs
 
 .PHONY: all build demo test test-short vet fuzz bench bench-deps sea-fast sea-convvae clean
+.PHONY: cuda-deps kernels kernels-check cuda vet-gpu
 
 all: build
 
@@ -51,3 +52,55 @@ sea-convvae: build
 
 clean:
 	rm -rf $(BIN) $(OUT)
+
+## GPU build chain (see README, "GPU"). No GPU is needed to build.
+# cuda-deps unpacks CUDA 11.8 headers, the libcuda link stub and nvcc from Debian's
+# non-free archive into $(CUDA_CACHE). To use another toolkit instead, set CUDA_INCLUDE,
+# CUDA_STUBS and NVCC, and CUDA_DEPS= (empty).
+CUDA_CACHE   ?= $(CURDIR)/.cache/cuda
+CUDA_ROOT    ?= $(CUDA_CACHE)/root
+CUDA_INCLUDE ?= $(CUDA_ROOT)/usr/include
+CUDA_STUBS   ?= $(CUDA_ROOT)/usr/lib/x86_64-linux-gnu/stubs
+NVCC         ?= $(CUDA_ROOT)/usr/lib/nvidia-cuda-toolkit/bin/nvcc
+CUDA_DEPS    ?= cuda-deps
+# Debian's nvcc 11.8 wants gcc <= 11; the host compiler only preprocesses device code here.
+NVCC_FLAGS   ?= -allow-unsupported-compiler -O3
+# SASS for Pascal, Volta, Ampere, Hopper (a GPU runs the SASS of its major generation: sm_75
+# the sm_70 code, sm_86/sm_89 the sm_80 code) and compute_70 PTX, which the driver JIT-compiles
+# for generations after Hopper.
+CUDA_GENCODE := -gencode arch=compute_60,code=sm_60 \
+                -gencode arch=compute_70,code=[sm_70,compute_70] \
+                -gencode arch=compute_80,code=sm_80 \
+                -gencode arch=compute_90,code=sm_90
+KERNELS_DIR    := cuda/kernels
+KERNELS_FATBIN ?= $(KERNELS_DIR)/kernels.fatbin
+GPU_ENV := CGO_ENABLED=1 CGO_CFLAGS="-I$(CUDA_INCLUDE)" CGO_LDFLAGS="-L$(CUDA_STUBS)"
+
+## cuda-deps: CUDA headers, link stubs and nvcc into .cache/cuda (downloads about 860 MB once)
+cuda-deps:
+	@CUDA_CACHE=$(CUDA_CACHE) bash scripts/cuda-deps.sh
+
+## kernels: compile every cuda/kernels/*.cu into one fatbin (one module; the .cu files are
+## compiled as a single translation unit, so extern "C" kernel names must be unique)
+kernels: $(CUDA_DEPS)
+	@srcs=$$(cd $(KERNELS_DIR) && ls *.cu 2>/dev/null | LC_ALL=C sort); \
+	if [ -z "$$srcs" ]; then echo "kernels: no .cu files in $(KERNELS_DIR)" >&2; exit 1; fi; \
+	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	for f in $$srcs; do echo "#include \"$$f\""; done >"$$tmp/kernels.cu"; \
+	echo "nvcc -fatbin $$(echo $$srcs) -> $(KERNELS_FATBIN)"; \
+	"$(NVCC)" $(NVCC_FLAGS) $(CUDA_GENCODE) -I$(KERNELS_DIR) -fatbin -o "$$tmp/kernels.fatbin" "$$tmp/kernels.cu" && \
+	mv "$$tmp/kernels.fatbin" $(KERNELS_FATBIN)
+
+## kernels-check: compile the kernels to a temporary fatbin (the committed one is left alone)
+kernels-check:
+	@tmp=$$(mktemp); trap 'rm -f "$$tmp"' EXIT; $(MAKE) --no-print-directory kernels KERNELS_FATBIN="$$tmp"
+
+## cuda: bin/vigil-cuda, the GPU build (-tags gpu; links against libcuda.so.1 of the driver)
+cuda: $(CUDA_DEPS)
+	$(GPU_ENV) $(GO) build -tags gpu -buildvcs=auto -o $(BIN)/vigil-cuda ./cmd/vigil-cuda
+
+## vet-gpu: vet every package with -tags gpu, and compile the kernels if there are any
+vet-gpu: $(CUDA_DEPS)
+	$(GPU_ENV) $(GO) vet -tags gpu ./...
+	@if ls $(KERNELS_DIR)/*.cu >/dev/null 2>&1; then $(MAKE) --no-print-directory kernels-check CUDA_DEPS=; \
+	else echo "vet-gpu: no .cu files in $(KERNELS_DIR)"; fi

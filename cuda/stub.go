@@ -1,4 +1,4 @@
-//go:build !cuda
+//go:build !gpu
 
 // Package cuda is the GPU execution path. This default build has none: every
 // entry point returns ErrNotBuilt, and callers fall back to the CPU.
@@ -6,8 +6,8 @@ package cuda
 
 import "errors"
 
-// ErrNotBuilt says this binary was built without the cuda tag.
-var ErrNotBuilt = errors.New("this vigil build has no GPU support (the CUDA path is built with -tags cuda)")
+// ErrNotBuilt says this binary was built without the gpu tag.
+var ErrNotBuilt = errors.New("this vigil build has no GPU support (the GPU path is built with -tags gpu)")
 
 // Device describes one GPU.
 type Device struct {
