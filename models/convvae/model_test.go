@@ -185,3 +185,35 @@ func TestResultsDoNotDependOnGOMAXPROCS(t *testing.T) {
 		}
 	}
 }
+
+// TestEvalScoreIsTheReconstructionBCE recomputes each window's BCE from the
+// eval net's reconstruction and input in float64: the score must be exactly
+// the reconstruction loss, with nothing added to it.
+func TestEvalScoreIsTheReconstructionBCE(t *testing.T) {
+	m, _ := trainTiny(t, 11, 3)
+	net, err := m.Build(graph.Eval, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer net.Close()
+	w := stripes(4, m.Config.Rows, m.Config.Cols, rand.New(rand.NewPCG(2, 3)))
+	scores, err := Score(net, w, allIdx(4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := Reconstruct(net, w, allIdx(4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for e := range scores {
+		var s float64
+		for i, x := range w.Window(e) {
+			y := float64(rec[e][i])
+			s -= float64(x)*math.Log(y) + (1-float64(x))*math.Log(1-y)
+		}
+		s /= float64(w.Size)
+		if math.Abs(s-scores[e]) > 1e-5 {
+			t.Fatalf("window %d: score %.7f, BCE of the reconstruction %.7f", e, scores[e], s)
+		}
+	}
+}

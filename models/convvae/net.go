@@ -18,9 +18,9 @@ type Net struct {
 	Program *graph.Program
 	X       *G.Node // input windows [Batch, 1, Rows, Cols], values in [0, 1]
 	Recon   *G.Node // per-example reconstruction BCE [Batch] (the anomaly score)
-	KL      *G.Node // per-example weighted KL term [Batch]
+	KL      *G.Node // per-example weighted KL term [Batch]; train nets only
 	Output  *G.Node // reconstruction probabilities [Batch, 1, Rows, Cols]
-	Loss    *G.Node // mean over the batch of Recon + KL
+	Loss    *G.Node // train: mean over the batch of Recon + KL; eval: mean Recon
 }
 
 // Build constructs and compiles a net; train nets carry gradients.
@@ -90,12 +90,19 @@ func (m *Model) Build(mode graph.Mode, batch int) (*Net, error) {
 	if n.Recon, err = layers.BCEWithLogits(logits, n.X); err != nil {
 		return nil, err
 	}
-	// KL = -w * mean_j(1 + logvar - mu^2 - exp(logvar)), per example (the seed's form).
-	one := G.NewConstant(float32(1))
-	inner := G.Must(G.Sub(G.Must(G.Add(one, logVar)), G.Must(G.Add(G.Must(G.Square(mu)), G.Must(G.Exp(logVar))))))
-	klMean := G.Must(G.Mean(inner, 1))
-	n.KL = G.Must(G.Mul(klMean, G.NewConstant(float32(-cfg.KLWeight))))
-	n.Loss = G.Must(G.Mean(G.Must(G.Add(n.Recon, n.KL))))
+	if mode == graph.Eval {
+		// The eval loss is the mean reconstruction BCE, the anomaly score.
+		// No node adds onto Recon: gorgonia's tape machine would do that add
+		// in place and Recon would then read back as Recon + KL.
+		n.Loss = G.Must(G.Mean(n.Recon))
+	} else {
+		// KL = -w * mean_j(1 + logvar - mu^2 - exp(logvar)), per example (the seed's form).
+		one := G.NewConstant(float32(1))
+		inner := G.Must(G.Sub(G.Must(G.Add(one, logVar)), G.Must(G.Add(G.Must(G.Square(mu)), G.Must(G.Exp(logVar))))))
+		klMean := G.Must(G.Mean(inner, 1))
+		n.KL = G.Must(G.Mul(klMean, G.NewConstant(float32(-cfg.KLWeight))))
+		n.Loss = G.Must(G.Mean(G.Must(G.Add(n.Recon, n.KL))))
+	}
 	if n.Program, err = graph.Compile(b, n.Loss, mode == graph.Train); err != nil {
 		return nil, err
 	}

@@ -1,0 +1,56 @@
+// Package program lowers a gorgonia graph into a device program: a closed
+// set of float32 instructions over one arena with a static memory plan,
+// and runs it on the CPU with reference kernels (plain loops) that define
+// the semantics device kernels are tested against. It needs no GPU.
+//
+// Lower walks the graph in the tape machine's order (reversed
+// gorgonia.Sort). Every node becomes a Value: an argument (input node:
+// parameter, data or noise), a constant, a view sharing another value's
+// storage, or the output of one Instr. Every op node must lower; anything
+// else is an error naming the op's type, its String and the node.
+// Instructions whose inputs are all constants (the scalars of a mean's
+// gradient, say) are evaluated while lowering and become constants;
+// instructions that no requested output or parameter gradient needs are
+// dropped.
+//
+// Instruction kinds and the ops lowered to them:
+//
+//	unary            gorgonia elemUnaryOp (abs sign ceil floor sin cos exp ln
+//	                 log2 neg square sqrt inv invSqrt cube tanh sigmoid log1p
+//	                 expm1 softplus, by String); layers actOp (relu, sigmoid,
+//	                 tanh)
+//	binary           gorgonia elemBinOp (+ - ⊙ ÷ ^ and, returning the same
+//	                 type, < > <= >= == !=, by String); a scalar operand is
+//	                 broadcast, other operands have the output's size
+//	matmul           layers matMulOp (transposes tA, tB); gorgonia linAlgBinOp:
+//	                 matrix, matrix-vector, dot, outer and batched products
+//	bias_act         layers biasActOp (bias along axis 1, then linear, relu,
+//	                 sigmoid or tanh)
+//	bias_grad        layers biasGradOp
+//	act_grad         layers actGradOp
+//	conv2d           layers.Conv2DOp
+//	conv_transpose2d layers.ConvTranspose2DOp
+//	conv_filter_grad layers convFilterGradOp
+//	bce_logits       *layers.BCELogitsOp
+//	bce_logits_grad  *layers.BCELogitsGradOp
+//	sum, max         gorgonia sumOp, maxOp (axes; all axes when none)
+//	repeat           gorgonia repeatOp (inserted by Grad for sum and mean and
+//	                 by broadcasting); the count is taken from static shapes
+//	transpose        gorgonia transposeOp
+//
+// Without an instruction: gorgonia constantScalar and constantTensor, and
+// sizeOp (a size of a static shape), become constants; gorgonia reshapeOp,
+// Iop and the copying layers reshapeOp become views. Unexported op types
+// are recognized by package path and type name and read by reflection.
+//
+// The memory plan gives every buffer an offset in the arena, aligned to
+// Align values. Arguments, constants, requested outputs and parameter
+// gradients are pinned: placed first, never shared. Temporaries are
+// placed by a linear scan with best-fit reuse: a buffer is released after
+// its last reader, and an instruction's output never overlaps its inputs,
+// so no kernel needs to work in place. Program.Check verifies the plan.
+//
+// A Machine binds the arguments from the graph's current node values
+// (parameters, inputs and the noise a graph.Program run filled in) and
+// executes the instructions; Interpret does both once.
+package program

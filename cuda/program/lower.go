@@ -1,0 +1,340 @@
+package program
+
+import (
+	"cmp"
+	"fmt"
+	"reflect"
+	"slices"
+
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// lowered is how one op node lowers: an instruction, a constant or a view
+// of one of its inputs.
+type lowered struct {
+	instr *Instr // Out and Node are filled in by Lower; In indexes the node's children
+	data  []float32
+	view  int // index into the node's children, -1 if none
+}
+
+func instr(in Instr) lowered       { return lowered{instr: &in, view: -1} }
+func constant(d []float32) lowered { return lowered{data: d, view: -1} }
+func viewOf(child int) lowered     { return lowered{view: child} }
+
+// Lower turns g into a Program computing outputs (all roots of g when none
+// are given) and the gradient of every parameter that has one (nodes
+// differentiated by gorgonia.Grad). Nodes run in the tape machine's order,
+// reversed gorgonia.Sort. Every op node must lower, even one no output
+// needs: an op outside the instruction set, or a value that is not
+// float32, is an error naming the op (%T and String) and node.
+func Lower(g *G.ExprGraph, outputs ...*G.Node) (*Program, error) {
+	if g == nil {
+		return nil, fmt.Errorf("program: lower: nil graph")
+	}
+	sorted, err := G.Sort(g)
+	if err != nil {
+		return nil, fmt.Errorf("program: lower: sort: %w", err)
+	}
+	if len(sorted) != len(g.AllNodes()) {
+		return nil, fmt.Errorf("program: lower: sorted %d of %d nodes", len(sorted), len(g.AllNodes()))
+	}
+	slices.Reverse(sorted)
+	p := &Program{byNode: make(map[*G.Node]int, len(sorted))}
+	producer := map[int]int{} // value -> index into lowered instructions
+	var instrs []Instr
+	for _, n := range sorted {
+		if err := wantFloat32(n); err != nil {
+			return nil, nodeErr(n, err)
+		}
+		v := Value{Node: n, Shape: n.Shape(), Size: numel(n.Shape()), View: -1}
+		if n.Op() == nil {
+			v.Role, v.Pinned = Arg, true
+			p.addValue(v)
+			continue
+		}
+		children := childrenOf(g, n)
+		in := make([]int, len(children))
+		for i, c := range children {
+			idx, ok := p.byNode[c]
+			if !ok {
+				return nil, nodeErr(n, fmt.Errorf("input %d (%q) is not yet lowered", i, c.Name()))
+			}
+			in[i] = idx
+		}
+		l, err := lowerOp(n, children)
+		if err != nil {
+			return nil, nodeErr(n, err)
+		}
+		var ins Instr
+		switch {
+		case l.instr != nil:
+			ins = *l.instr
+			ins.Node = n
+			ins.Out = len(p.Values)
+			for i, c := range ins.In {
+				ins.In[i] = in[c]
+			}
+		case l.view >= 0:
+			src := in[l.view]
+			if p.Values[src].Size != v.Size {
+				return nil, nodeErr(n, fmt.Errorf("view of %d values as %v", p.Values[src].Size, v.Shape))
+			}
+			v.Role, v.View = View, src
+		default:
+			if len(l.data) != v.Size {
+				return nil, nodeErr(n, fmt.Errorf("constant of %d values for shape %v", len(l.data), v.Shape))
+			}
+			v.Role, v.Data, v.Pinned = Const, l.data, true
+		}
+		p.addValue(v)
+		if l.instr == nil {
+			continue
+		}
+		if err := checkInstr(p.Values, ins); err != nil {
+			return nil, nodeErr(n, err)
+		}
+		if err := p.fold(ins); err != nil {
+			return nil, nodeErr(n, err)
+		}
+		if p.Values[ins.Out].Role == Temp {
+			producer[ins.Out] = len(instrs)
+			instrs = append(instrs, ins)
+		}
+	}
+
+	if len(outputs) == 0 {
+		outputs = slices.Clone(g.Roots()) // gorgonia caches the slice
+		slices.SortFunc(outputs, func(a, b *G.Node) int { return cmp.Compare(a.ID(), b.ID()) })
+	}
+	for _, o := range outputs {
+		i, ok := p.byNode[o]
+		if !ok {
+			return nil, fmt.Errorf("program: lower: output %q is not a node of the graph", o.Name())
+		}
+		p.Outputs = append(p.Outputs, i)
+	}
+	for _, v := range p.Values {
+		if v.Role != Arg || v.Node.Deriv() == nil {
+			continue
+		}
+		d, ok := p.byNode[v.Node.Deriv()]
+		if !ok {
+			return nil, fmt.Errorf("program: lower: gradient of %q is not a node of the graph", v.Node.Name())
+		}
+		if p.Values[d].Size != v.Size {
+			return nil, fmt.Errorf("program: lower: gradient of %q has shape %v, want %v", v.Node.Name(), p.Values[d].Shape, v.Shape)
+		}
+		p.Grads = append(p.Grads, Grad{Param: v.Node, Value: d})
+	}
+	p.prune(instrs, producer)
+	if err := p.plan(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// wantFloat32 checks that n holds float32 values. gorgonia panics on a
+// node without a dtype; that is returned as an error.
+func wantFloat32(n *G.Node) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("no dtype: %v", r)
+		}
+	}()
+	if dt := n.Dtype(); dt != tensor.Float32 {
+		return fmt.Errorf("dtype %v, want float32", dt)
+	}
+	return nil
+}
+
+func (p *Program) addValue(v Value) {
+	p.byNode[v.Node] = len(p.Values)
+	p.Values = append(p.Values, v)
+}
+
+// prune keeps the instructions that outputs and gradients depend on, marks
+// every other value but the arguments dead and pins the storage of outputs
+// and gradients.
+func (p *Program) prune(instrs []Instr, producer map[int]int) {
+	need := make([]bool, len(p.Values))
+	for _, o := range p.Outputs {
+		need[o] = true
+	}
+	for _, g := range p.Grads {
+		need[g.Value] = true
+	}
+	for i := len(p.Values) - 1; i >= 0; i-- {
+		if !need[i] {
+			continue
+		}
+		if v := p.Values[i].View; v >= 0 {
+			need[v] = true
+		}
+		if k, ok := producer[i]; ok {
+			for _, in := range instrs[k].In {
+				need[in] = true
+			}
+		}
+	}
+	for i := range p.Values {
+		v := &p.Values[i]
+		if !need[i] && v.Role != Arg {
+			v.Dead = true
+		}
+	}
+	for _, in := range instrs {
+		if need[in.Out] {
+			p.Instrs = append(p.Instrs, in)
+		} else {
+			p.Dropped++
+		}
+	}
+	for _, o := range p.Outputs {
+		p.Values[p.root(o)].Pinned = true
+	}
+	for _, g := range p.Grads {
+		p.Values[p.root(g.Value)].Pinned = true
+	}
+}
+
+// fold evaluates an instruction whose inputs are all constants with the
+// reference kernels and turns its output into a constant.
+func (p *Program) fold(in Instr) error {
+	args := make([][]float32, len(in.In))
+	for i, v := range in.In {
+		r := p.Values[p.root(v)]
+		if r.Role != Const {
+			return nil
+		}
+		args[i] = r.Data
+	}
+	out := make([]float32, p.Values[in.Out].Size)
+	if err := run(p.Values, in, out, args); err != nil {
+		return err
+	}
+	v := &p.Values[in.Out]
+	v.Role, v.Data, v.Pinned = Const, out, true
+	p.Folded++
+	return nil
+}
+
+// childrenOf returns n's inputs in order.
+func childrenOf(g *G.ExprGraph, n *G.Node) []*G.Node {
+	var out []*G.Node
+	for it := g.From(n.ID()); it.Next(); {
+		out = append(out, it.Node().(*G.Node))
+	}
+	return out
+}
+
+// nodeErr names the node and its op in a lowering error.
+func nodeErr(n *G.Node, err error) error {
+	op := n.Op()
+	if op == nil {
+		return fmt.Errorf("program: lower: node %d %q: %w", n.ID(), n.Name(), err)
+	}
+	return fmt.Errorf("program: lower: node %d %q, op %T %q: %w", n.ID(), n.Name(), op, op.String(), err)
+}
+
+const (
+	layersPkg   = "github.com/vigil-ml/vigil/layers"
+	gorgoniaPkg = "gorgonia.org/gorgonia"
+)
+
+// lowerOp lowers one op node by the op's package and type name.
+func lowerOp(n *G.Node, in []*G.Node) (lowered, error) {
+	op := n.Op()
+	t := reflect.TypeOf(op)
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.PkgPath() {
+	case layersPkg:
+		return lowerLayers(t.Name(), op, n, in)
+	case gorgoniaPkg:
+		return lowerGorgonia(t.Name(), op, n, in)
+	}
+	return lowered{}, fmt.Errorf("unsupported op")
+}
+
+// field returns the named field of op's struct (through a pointer), which
+// may be unexported: only its kind-specific readers (Int, Bool, String,
+// Len, Index) are used.
+func field(op G.Op, name string) (reflect.Value, error) {
+	v := reflect.ValueOf(op)
+	if v.Kind() == reflect.Pointer {
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return reflect.Value{}, fmt.Errorf("op is a %v, not a struct", v.Kind())
+	}
+	f := v.FieldByName(name)
+	if !f.IsValid() {
+		return reflect.Value{}, fmt.Errorf("op has no field %q", name)
+	}
+	return f, nil
+}
+
+func intField(op G.Op, name string) (int, error) {
+	f, err := field(op, name)
+	if err != nil {
+		return 0, err
+	}
+	switch f.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return int(f.Int()), nil
+	case reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uint:
+		return int(f.Uint()), nil
+	}
+	return 0, fmt.Errorf("field %q is a %v, not an integer", name, f.Kind())
+}
+
+func boolField(op G.Op, name string) (bool, error) {
+	f, err := field(op, name)
+	if err != nil {
+		return false, err
+	}
+	if f.Kind() != reflect.Bool {
+		return false, fmt.Errorf("field %q is a %v, not a bool", name, f.Kind())
+	}
+	return f.Bool(), nil
+}
+
+func stringField(op G.Op, name string) (string, error) {
+	f, err := field(op, name)
+	if err != nil {
+		return "", err
+	}
+	if f.Kind() != reflect.String {
+		return "", fmt.Errorf("field %q is a %v, not a string", name, f.Kind())
+	}
+	return f.String(), nil
+}
+
+func intsField(op G.Op, name string) ([]int, error) {
+	f, err := field(op, name)
+	if err != nil {
+		return nil, err
+	}
+	if f.Kind() != reflect.Slice {
+		return nil, fmt.Errorf("field %q is a %v, not a slice", name, f.Kind())
+	}
+	out := make([]int, f.Len())
+	for i := range out {
+		e := f.Index(i)
+		if e.Kind() != reflect.Int {
+			return nil, fmt.Errorf("field %q holds %v, not int", name, e.Kind())
+		}
+		out[i] = int(e.Int())
+	}
+	return out, nil
+}
+
+// wantInputs checks the number of inputs.
+func wantInputs(in []*G.Node, n int) error {
+	if len(in) != n {
+		return fmt.Errorf("%d inputs, want %d", len(in), n)
+	}
+	return nil
+}
