@@ -1,0 +1,18 @@
+// Package device is vigil's CUDA device runtime: the primary context of one
+// GPU, streams and events, an arena allocator for device memory, host <->
+// device copies, the embedded kernel module (cuda/kernels) with typed
+// launch helpers for every kernel family, and cuBLAS SGEMM loaded at run
+// time with dlopen (no link-time dependency on a CUDA toolkit).
+//
+// Everything but this file is built only with the gpu build tag, because
+// gorgonia.org/cu links against the driver's libcuda.so.1 and ends the
+// process at start-up when the driver cannot be initialised. The default
+// build of this package is empty.
+//
+// Threading: every method makes the device's primary context current on
+// the calling OS thread (locking the goroutine to it for the duration of
+// the call), so a Device may be used from any goroutine; use one stream
+// per goroutine for concurrent work. Kernel launches and copies are
+// asynchronous on their stream; errors of the kernels themselves surface
+// at the next synchronisation.
+package device

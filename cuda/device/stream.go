@@ -1,0 +1,93 @@
+//go:build gpu
+
+package device
+
+import "gorgonia.org/cu"
+
+// Stream is a CUDA stream of the device (non-blocking with respect to the
+// legacy default stream).
+type Stream struct {
+	d *Device
+	s cu.Stream
+}
+
+// NewStream creates a stream.
+func (d *Device) NewStream() (*Stream, error) {
+	s := &Stream{d: d}
+	err := d.do(func() error {
+		var e error
+		s.s, e = cu.MakeStream(cu.NonBlocking)
+		return call("cuStreamCreate", e)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Synchronize waits until all work queued on s has finished and returns the
+// first error it raised.
+func (s *Stream) Synchronize() error {
+	return s.d.do(func() error { return call("cuStreamSynchronize", s.s.Synchronize()) })
+}
+
+// WaitEvent makes later work on s wait for ev (recorded on any stream).
+func (s *Stream) WaitEvent(ev *Event) error {
+	return s.d.do(func() error { return call("cuStreamWaitEvent", s.s.Wait(ev.e, 0)) })
+}
+
+// Close destroys the stream (work queued on it still completes).
+func (s *Stream) Close() error {
+	return s.d.do(func() error { return call("cuStreamDestroy", s.s.Destroy()) })
+}
+
+// Event is a CUDA event, for ordering streams and timing.
+type Event struct {
+	d *Device
+	e cu.Event
+}
+
+// NewEvent creates an event; timing enables Elapsed.
+func (d *Device) NewEvent(timing bool) (*Event, error) {
+	flags := cu.DefaultEvent
+	if !timing {
+		flags = cu.DisableTiming
+	}
+	ev := &Event{d: d}
+	err := d.do(func() error {
+		var e error
+		ev.e, e = cu.MakeEvent(flags)
+		return call("cuEventCreate", e)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ev, nil
+}
+
+// Record records ev on s.
+func (ev *Event) Record(s *Stream) error {
+	return ev.d.do(func() error { return call("cuEventRecord", ev.e.Record(s.s)) })
+}
+
+// Synchronize waits for the work recorded before ev.
+func (ev *Event) Synchronize() error {
+	return ev.d.do(func() error { return call("cuEventSynchronize", ev.e.Synchronize()) })
+}
+
+// Elapsed returns the milliseconds between start (ev) and end, both
+// recorded and complete, created with timing.
+func (ev *Event) Elapsed(end *Event) (float64, error) {
+	var ms float64
+	err := ev.d.do(func() error {
+		var e error
+		ms, e = ev.e.Elapsed(end.e)
+		return call("cuEventElapsedTime", e)
+	})
+	return ms, err
+}
+
+// Close destroys the event.
+func (ev *Event) Close() error {
+	return ev.d.do(func() error { return call("cuEventDestroy", cu.DestroyEvent(&ev.e)) })
+}
