@@ -37,7 +37,7 @@ func (o *RunOptions) defaults() {
 func Run(ctx context.Context, cfg Config, opts RunOptions) (*Result, error) {
 	opts.defaults()
 	start := time.Now()
-	device, err := resolveDevice(cfg.Device, opts.Log)
+	device, err := resolveDevice(ctx, cfg.Device, opts.Log)
 	if err != nil {
 		return nil, err
 	}
