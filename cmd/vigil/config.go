@@ -17,7 +17,7 @@ func newConfigCmd() *cobra.Command {
 		Example: "  vigil config verify experiments/configs/sea_fast.yaml --set train.epochs=2 --show",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := loadConfig(args[0], sets)
+			cfg, err := loadConfig(args, sets)
 			if err != nil {
 				return err
 			}

@@ -15,11 +15,7 @@ func newModelCmd() *cobra.Command {
 		Example: "  vigil model summary experiments/configs/sea_convvae.yaml",
 		Args:    cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			path := ""
-			if len(args) == 1 {
-				path = args[0]
-			}
-			cfg, err := loadConfig(path, sets)
+			cfg, err := loadConfig(args, sets)
 			if err != nil {
 				return err
 			}

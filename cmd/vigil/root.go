@@ -22,11 +22,13 @@ func newRootCmd() *cobra.Command {
 	return root
 }
 
-// loadConfig reads the config at path, or the embedded default when path is
-// empty or names an embedded config ("quickstart"), applying --set overrides.
-func loadConfig(path string, sets []string) (experiments.Config, error) {
-	if path == "" {
-		path = configs.Default
+// loadConfig reads the config named by the optional CONFIG argument: a YAML
+// file, or an embedded config ("quickstart", the default when args is
+// empty), applying --set overrides.
+func loadConfig(args []string, sets []string) (experiments.Config, error) {
+	path := configs.Default
+	if len(args) > 0 {
+		path = args[0]
 	}
 	if _, err := os.Stat(path); err != nil {
 		if data, embErr := configs.Read(path); embErr == nil {

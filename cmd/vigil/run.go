@@ -22,11 +22,7 @@ checkpoints. CONFIG is a YAML file or the name of an embedded config
   vigil run experiments/configs/sea_fast.yaml --set data.path=data/sea --out runs/sea_fast`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			path := ""
-			if len(args) == 1 {
-				path = args[0]
-			}
-			cfg, err := loadConfig(path, sets)
+			cfg, err := loadConfig(args, sets)
 			if err != nil {
 				return err
 			}
