@@ -1,0 +1,125 @@
+package exec
+
+import (
+	"fmt"
+
+	"github.com/vigil-ml/vigil/cuda/program"
+	"github.com/vigil-ml/vigil/graph"
+	G "gorgonia.org/gorgonia"
+)
+
+// Executor runs a program's schedule on a backend: New compiles it,
+// reserves the arena and uploads the constants; Bind uploads the
+// arguments; Run executes one step of the schedule; Read and Grad
+// download results.
+type Executor struct {
+	S *Schedule
+	B Backend
+}
+
+// New compiles p (default Config) for b and uploads its constants.
+func New(p *program.Program, b Backend) (*Executor, error) {
+	return NewWith(p, b, Config{})
+}
+
+// NewWith is New with a Config.
+func NewWith(p *program.Program, b Backend, cfg Config) (*Executor, error) {
+	s, err := Compile(p, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.Reserve(s.ArenaSize); err != nil {
+		return nil, fmt.Errorf("exec: reserve %d floats: %w", s.ArenaSize, err)
+	}
+	e := &Executor{S: s, B: b}
+	for i, v := range p.Values {
+		if v.Role == program.Const && !v.Dead {
+			if err := b.Upload(e.buf(i), v.Data); err != nil {
+				return nil, fmt.Errorf("exec: constant %q: %w", v.Node.Name(), err)
+			}
+		}
+	}
+	return e, nil
+}
+
+func (e *Executor) buf(i int) Buf {
+	v := e.S.P.Values[i]
+	return Buf{Off: v.Offset, Len: v.Size}
+}
+
+// value returns the index of n's live value.
+func (e *Executor) value(n *G.Node) (int, error) {
+	i, ok := e.S.P.ValueOf(n)
+	if !ok || e.S.P.Values[i].Dead {
+		return 0, fmt.Errorf("exec: node %q has no live value", n.Name())
+	}
+	return i, nil
+}
+
+// Bind uploads every argument from its node's current value (parameters,
+// inputs and noise).
+func (e *Executor) Bind() error {
+	for _, v := range e.S.P.Values {
+		if v.Role != program.Arg || v.Dead {
+			continue
+		}
+		d, err := graph.Float32s(v.Node)
+		if err != nil {
+			return fmt.Errorf("exec: bind: %w", err)
+		}
+		if err := e.BindData(v.Node, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// BindData uploads d as argument n's value.
+func (e *Executor) BindData(n *G.Node, d []float32) error {
+	i, err := e.value(n)
+	if err != nil {
+		return err
+	}
+	if e.S.P.Values[i].Role != program.Arg {
+		return fmt.Errorf("exec: bind %q: not an argument", n.Name())
+	}
+	if err := e.B.Upload(e.buf(i), d); err != nil {
+		return fmt.Errorf("exec: bind %q: %w", n.Name(), err)
+	}
+	return nil
+}
+
+// Run executes the schedule once and waits for it.
+func (e *Executor) Run() error {
+	if err := e.S.Run(e.B); err != nil {
+		return err
+	}
+	return e.B.Synchronize()
+}
+
+// Read downloads n's value.
+func (e *Executor) Read(n *G.Node) ([]float32, error) {
+	i, err := e.value(n)
+	if err != nil {
+		return nil, err
+	}
+	d := make([]float32, e.S.P.Values[i].Size)
+	if err := e.B.Download(d, e.buf(i)); err != nil {
+		return nil, fmt.Errorf("exec: read %q: %w", n.Name(), err)
+	}
+	return d, nil
+}
+
+// Grad downloads the gradient of param.
+func (e *Executor) Grad(param *G.Node) ([]float32, error) {
+	for _, g := range e.S.P.Grads {
+		if g.Param == param {
+			d := make([]float32, e.S.P.Values[g.Value].Size)
+			if err := e.B.Download(d, e.buf(g.Value)); err != nil {
+				return nil, fmt.Errorf("exec: gradient of %q: %w", param.Name(), err)
+			}
+			return d, nil
+		}
+	}
+	return nil, fmt.Errorf("exec: parameter %q has no gradient", param.Name())
+}
