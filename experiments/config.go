@@ -8,10 +8,15 @@ const Version = 1
 
 // Config is a whole experiment. Zero fields take the defaults of Defaults().
 type Config struct {
-	Version   int             `mapstructure:"version" json:"version"`
-	Name      string          `mapstructure:"name" json:"name"`
-	Seed      uint64          `mapstructure:"seed" json:"seed"`
-	Device    string          `mapstructure:"device" json:"device"` // auto | cpu | cuda | cuda:N
+	Version int    `mapstructure:"version" json:"version"`
+	Name    string `mapstructure:"name" json:"name"`
+	Seed    uint64 `mapstructure:"seed" json:"seed"`
+	Device  string `mapstructure:"device" json:"device"` // auto | cpu | cuda | cuda:N
+	// Executor runs the model graphs: "tape" (gorgonia's tape machine) or
+	// "program" (the graphs lowered by cuda/program and run by cuda/exec,
+	// the GPU path; on the CPU its reference backend, which exists to
+	// test that path on any machine and is slower than tape).
+	Executor  string          `mapstructure:"executor" json:"executor"`
 	Data      DataConfig      `mapstructure:"data" json:"data"`
 	Embedding EmbeddingConfig `mapstructure:"embedding" json:"embedding"`
 	Windows   WindowConfig    `mapstructure:"windows" json:"windows"`
@@ -118,10 +123,11 @@ type EvalConfig struct {
 // Defaults is the seed's configuration: the values every unset key takes.
 func Defaults() Config {
 	return Config{
-		Version: Version,
-		Name:    "experiment",
-		Seed:    1,
-		Device:  "cpu",
+		Version:  Version,
+		Name:     "experiment",
+		Seed:     1,
+		Device:   "cpu",
+		Executor: "tape",
 		Data: DataConfig{
 			Kind: "sea", NumUsers: 50, TrainLen: 5000, Blocks: 100, BlockLen: 100,
 		},

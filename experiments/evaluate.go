@@ -30,12 +30,15 @@ func Evaluate(ctx context.Context, runDir string, opts RunOptions) (*Result, err
 	if err != nil {
 		return nil, fmt.Errorf("eval: %w (is %s a run directory?)", err, runDir)
 	}
-	var cfg Config
+	cfg := Config{Executor: "tape"} // runs from before the key existed
 	if err := json.Unmarshal(raw, &cfg); err != nil {
 		return nil, fmt.Errorf("eval: %s/config.json: %w", runDir, err)
 	}
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("eval: %s/config.json: %w", runDir, err)
+	}
+	if opts.factory, err = runnerFactory(cfg, "cpu"); err != nil {
+		return nil, err
 	}
 	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
 		return nil, err
@@ -67,7 +70,7 @@ func Evaluate(ctx context.Context, runDir string, opts RunOptions) (*Result, err
 		if err != nil {
 			return nil, err
 		}
-		net, err := m.Build(graph.Eval, cfg.Eval.BatchSize)
+		net, err := m.BuildWith(graph.Eval, cfg.Eval.BatchSize, opts.factory)
 		if err != nil {
 			return nil, err
 		}
@@ -152,7 +155,7 @@ func readScaledTable(path string) (*commandTable, error) {
 // inspectFirstUser reloads the final model of the first user with a
 // masquerade block (else the first user) for the parameter count and the
 // reconstruction→nearest-command table.
-func inspectFirstUser(cfg Config, sea *datasets.SEA, table *commandTable, runDir string) (int, *nearestTable, error) {
+func inspectFirstUser(cfg Config, sea *datasets.SEA, table *commandTable, runDir string, factory graph.RunnerFactory) (int, *nearestTable, error) {
 	i := max(0, slices.IndexFunc(sea.Users, func(u datasets.SEAUser) bool { return slices.Contains(u.Labels, true) }))
 	u := sea.Users[i]
 	m, err := convvae.New(modelConfig(cfg), userSeed(cfg.Seed, i))
@@ -169,7 +172,7 @@ func inspectFirstUser(cfg Config, sea *datasets.SEA, table *commandTable, runDir
 	if err != nil {
 		return 0, nil, err
 	}
-	net, err := m.Build(graph.Eval, cfg.Eval.BatchSize)
+	net, err := m.BuildWith(graph.Eval, cfg.Eval.BatchSize, factory)
 	if err != nil {
 		return 0, nil, err
 	}

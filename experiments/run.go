@@ -13,6 +13,7 @@ import (
 	"github.com/vigil-ml/vigil/datasets"
 	"github.com/vigil-ml/vigil/eval"
 	"github.com/vigil-ml/vigil/eval/baseline"
+	"github.com/vigil-ml/vigil/graph"
 )
 
 // RunOptions are the per-invocation settings of Run and Evaluate.
@@ -20,6 +21,8 @@ type RunOptions struct {
 	Out      string       // output directory (created)
 	Log      *slog.Logger // nil = discard
 	Progress io.Writer    // progress bars or log lines; nil = none
+
+	factory graph.RunnerFactory // how model graphs run (set from the config)
 }
 
 func (o *RunOptions) defaults() {
@@ -41,6 +44,9 @@ func Run(ctx context.Context, cfg Config, opts RunOptions) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.factory, err = runnerFactory(cfg, device); err != nil {
+		return nil, err
+	}
 	resumed, err := checkResumable(opts.Out, cfg)
 	if err != nil {
 		return nil, err
@@ -56,7 +62,7 @@ func Run(ctx context.Context, cfg Config, opts RunOptions) (*Result, error) {
 		return nil, err
 	}
 	blocks, users := sea.MasqueradeCount()
-	opts.Log.Info("data loaded", "users", len(sea.Users), "masquerade_blocks", blocks, "users_with_masquerades", users, "device", device, "resuming", resumed)
+	opts.Log.Info("data loaded", "users", len(sea.Users), "masquerade_blocks", blocks, "users_with_masquerades", users, "device", device, "executor", cfg.Executor, "resuming", resumed)
 	table, err := trainEmbeddings(cfg, sea, opts.Out, opts.Log)
 	if err != nil {
 		return nil, err
@@ -68,7 +74,7 @@ func Run(ctx context.Context, cfg Config, opts RunOptions) (*Result, error) {
 	if err := writeJSON(filepath.Join(opts.Out, "scores.json"), results); err != nil {
 		return nil, err
 	}
-	params, nearest, err := inspectFirstUser(cfg, sea, table, opts.Out)
+	params, nearest, err := inspectFirstUser(cfg, sea, table, opts.Out, opts.factory)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package experiments
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -124,5 +125,57 @@ func TestMissingDataDirectoryNamesIt(t *testing.T) {
 	_, err := Run(context.Background(), cfg, RunOptions{Out: t.TempDir()})
 	if err == nil || !strings.Contains(err.Error(), "nowhere") {
 		t.Fatalf("missing data dir: %v", err)
+	}
+}
+
+func TestProgramExecutorMatchesTape(t *testing.T) {
+	cfg := tinyConfig(t)
+	tape, err := Run(context.Background(), cfg, RunOptions{Out: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Executor = "program"
+	out := t.TempDir()
+	prog, err := Run(context.Background(), cfg, RunOptions{Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m Metrics
+	b, err := os.ReadFile(filepath.Join(out, "metrics.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Users != 3 || len(m.Model.Pooled) != 3 || m.Model.AUC != prog.Metrics.Model.AUC {
+		t.Fatalf("metrics.json incomplete: %+v", m)
+	}
+	if d := math.Abs(prog.Metrics.Model.AUC - tape.Metrics.Model.AUC); !(d <= 0.02) {
+		t.Fatalf("AUC with executor program %v, tape %v", prog.Metrics.Model.AUC, tape.Metrics.Model.AUC)
+	}
+	t.Logf("AUC program %v, tape %v", prog.Metrics.Model.AUC, tape.Metrics.Model.AUC)
+	re, err := Evaluate(context.Background(), out, RunOptions{Out: filepath.Join(out, "re")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if re.Metrics.Model.AUC != m.Model.AUC {
+		t.Fatalf("eval from saved models: AUC %v, run had %v", re.Metrics.Model.AUC, m.Model.AUC)
+	}
+}
+
+func TestExecutorKey(t *testing.T) {
+	if got := Defaults().Executor; got != "tape" {
+		t.Fatalf("default executor %q", got)
+	}
+	cfg, err := Parse([]byte("version: 1\nname: x\ndata: {kind: synthetic}\nexecutor: program\n"), nil)
+	if err != nil || cfg.Executor != "program" {
+		t.Fatalf("executor: program: %q, %v", cfg.Executor, err)
+	}
+	if f, err := runnerFactory(cfg, "cpu"); err != nil || f == nil {
+		t.Fatalf("executor program on the CPU: %v", err)
+	}
+	if _, err := Parse([]byte("version: 1\nname: x\ndata: {kind: synthetic}\nexecutor: gpu\n"), nil); err == nil || !strings.Contains(err.Error(), "executor") {
+		t.Fatalf("executor: gpu: %v", err)
 	}
 }

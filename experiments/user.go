@@ -11,6 +11,7 @@ import (
 
 	"github.com/vigil-ml/vigil/checkpoints"
 	"github.com/vigil-ml/vigil/datasets"
+	"github.com/vigil-ml/vigil/graph"
 	"github.com/vigil-ml/vigil/models/convvae"
 	"github.com/vigil-ml/vigil/trainers"
 )
@@ -92,12 +93,12 @@ func modelConfig(cfg Config) convvae.Config {
 func userSeed(seed uint64, i int) *rand.Rand { return rand.New(rand.NewPCG(seed, uint64(i)+1)) }
 
 // trainUser trains user i's model, then scores its test blocks and validation windows.
-func trainUser(ctx context.Context, cfg Config, i int, u datasets.SEAUser, d userData, out string, log *slog.Logger, progress io.Writer) (userResult, error) {
+func trainUser(ctx context.Context, cfg Config, i int, u datasets.SEAUser, d userData, out string, log *slog.Logger, progress io.Writer, factory graph.RunnerFactory) (userResult, error) {
 	m, err := convvae.New(modelConfig(cfg), userSeed(cfg.Seed, i))
 	if err != nil {
 		return userResult{}, err
 	}
-	task, err := convvae.NewTask(m, d.clean, d.train, d.val, cfg.Train.BatchSize, cfg.Eval.BatchSize)
+	task, err := convvae.NewTaskWith(m, d.clean, d.train, d.val, cfg.Train.BatchSize, cfg.Eval.BatchSize, factory)
 	if err != nil {
 		return userResult{}, err
 	}

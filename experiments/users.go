@@ -94,7 +94,7 @@ func runUser(ctx context.Context, cfg Config, i int, u datasets.SEAUser, table *
 	if err != nil {
 		return userResult{}, false, err
 	}
-	r, err := trainUser(ctx, cfg, i, u, d, opts.Out, opts.Log, opts.Progress)
+	r, err := trainUser(ctx, cfg, i, u, d, opts.Out, opts.Log, opts.Progress, opts.factory)
 	if err != nil {
 		return userResult{}, false, err
 	}
@@ -111,7 +111,7 @@ func checkResumable(out string, cfg Config) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	var prev Config
+	prev := Config{Executor: "tape"} // runs from before the key existed
 	if err := json.Unmarshal(b, &prev); err != nil {
 		return false, fmt.Errorf("%s/config.json: %w", out, err)
 	}

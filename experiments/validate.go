@@ -17,6 +17,9 @@ func (c Config) Validate() error {
 	if !devicePattern.MatchString(c.Device) {
 		errs = append(errs, fmt.Errorf("device: %q is not auto, cpu, cuda or cuda:N", c.Device))
 	}
+	if c.Executor != "tape" && c.Executor != "program" {
+		errs = append(errs, fmt.Errorf("executor: %q is not tape or program", c.Executor))
+	}
 	errs = append(errs, c.Data.Validate(), c.Embedding.Validate(), c.Windows.Validate(c.Data),
 		c.Model.Validate(c.Windows.Length, c.Embedding.Dim), c.Train.Validate(), c.Eval.Validate())
 	return errors.Join(errs...)

@@ -15,6 +15,35 @@ type Executor interface {
 	Close() error
 }
 
+// Runner is what a model needs of a compiled graph: run it, then read the
+// loss and, for training graphs, the gradient of every parameter. *Program
+// runs it on gorgonia's tape machine; cuda/exec runs a lowered copy of the
+// same graph on one of its backends.
+type Runner interface {
+	// Run refills the noise inputs from rng (nil when the graph has none)
+	// and executes the graph once.
+	Run(rng *rand.Rand) error
+	// Loss returns the loss value of the last run.
+	Loss() (float64, error)
+	// Grads returns the gradient data of every parameter after the last
+	// run, aligned with Params; read them before the next Run.
+	Grads() ([][]float32, error)
+	// Params returns the parameters the graph reads.
+	Params() []*Param
+	// Graph returns the underlying gorgonia graph.
+	Graph() *G.ExprGraph
+	// Close releases the executor.
+	Close() error
+}
+
+// RunnerFactory runs a compiled program some other way than its tape
+// machine; outputs are nodes (besides the loss) whose values the caller
+// reads after each Run with Float32s. A nil RunnerFactory means the
+// program itself.
+type RunnerFactory func(p *Program, outputs ...*G.Node) (Runner, error)
+
+var _ Runner = (*Program)(nil)
+
 // Program is a compiled graph: run it, then read the loss, outputs and, for
 // programs compiled with gradients, the gradient of every used parameter.
 type Program struct {
@@ -135,6 +164,20 @@ func (p *Program) Grads() ([][]float32, error) {
 
 // Graph returns the underlying gorgonia graph (for lowering and summaries).
 func (p *Program) Graph() *G.ExprGraph { return p.b.G }
+
+// LossNode returns the loss node the program was compiled for.
+func (p *Program) LossNode() *G.Node { return p.loss }
+
+// ParamNodes returns the node of every parameter in this graph, aligned
+// with Params.
+func (p *Program) ParamNodes() []*G.Node { return p.paramNodes }
+
+// HasGrads reports whether the program was compiled with gradients.
+func (p *Program) HasGrads() bool { return p.grads != nil }
+
+// Noise returns the noise inputs that Run refills, in the order it fills
+// them.
+func (p *Program) Noise() []Noise { return p.b.noise }
 
 // Close releases the executor.
 func (p *Program) Close() error { return p.exec.Close() }

@@ -9,6 +9,10 @@
 // schedule can be checked on any machine; GPUBackend (build tag gpu) runs
 // the kernels through cuda/device.
 //
+// Runner wraps a compiled graph.Program as a graph.Runner: models train
+// and score through it exactly as through the tape machine (the same noise
+// from the same seed), with the graph lowered and run on a Backend.
+//
 // Instructions and the primitives they become:
 //
 //	unary            Unary

@@ -66,7 +66,7 @@ func paramNode(t *testing.T, g *G.ExprGraph, name string) *G.Node {
 
 // tapeRun runs prog on gorgonia's tape machine and returns the loss and a
 // copy of every parameter gradient by name.
-func tapeRun(t *testing.T, prog *graph.Program, rng *rand.Rand) (float32, map[string][]float32) {
+func tapeRun(t *testing.T, prog graph.Runner, rng *rand.Rand) (float32, map[string][]float32) {
 	t.Helper()
 	if err := prog.Run(rng); err != nil {
 		t.Fatal(err)

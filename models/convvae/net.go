@@ -15,16 +15,23 @@ import (
 type Net struct {
 	Batch   int
 	Mode    graph.Mode
-	Program *graph.Program
-	X       *G.Node // input windows [Batch, 1, Rows, Cols], values in [0, 1]
-	Recon   *G.Node // per-example reconstruction BCE [Batch] (the anomaly score)
-	KL      *G.Node // per-example weighted KL term [Batch]; train nets only
-	Output  *G.Node // reconstruction probabilities [Batch, 1, Rows, Cols]
-	Loss    *G.Node // train: mean over the batch of Recon + KL; eval: mean Recon
+	Program graph.Runner // the compiled graph, or the runner wrapping it
+	X       *G.Node      // input windows [Batch, 1, Rows, Cols], values in [0, 1]
+	Recon   *G.Node      // per-example reconstruction BCE [Batch] (the anomaly score)
+	KL      *G.Node      // per-example weighted KL term [Batch]; train nets only
+	Output  *G.Node      // reconstruction probabilities [Batch, 1, Rows, Cols]
+	Loss    *G.Node      // train: mean over the batch of Recon + KL; eval: mean Recon
 }
 
-// Build constructs and compiles a net; train nets carry gradients.
+// Build constructs and compiles a net; train nets carry gradients. It runs
+// on gorgonia's tape machine.
 func (m *Model) Build(mode graph.Mode, batch int) (*Net, error) {
+	return m.BuildWith(mode, batch, nil)
+}
+
+// BuildWith is Build with the compiled program wrapped by factory (given
+// Recon and Output as outputs) when it is not nil.
+func (m *Model) BuildWith(mode graph.Mode, batch int, factory graph.RunnerFactory) (*Net, error) {
 	if batch <= 0 {
 		return nil, fmt.Errorf("convvae: batch %d must be positive", batch)
 	}
@@ -103,8 +110,16 @@ func (m *Model) Build(mode graph.Mode, batch int) (*Net, error) {
 		n.KL = G.Must(G.Mul(klMean, G.NewConstant(float32(-cfg.KLWeight))))
 		n.Loss = G.Must(G.Mean(G.Must(G.Add(n.Recon, n.KL))))
 	}
-	if n.Program, err = graph.Compile(b, n.Loss, mode == graph.Train); err != nil {
+	prog, err := graph.Compile(b, n.Loss, mode == graph.Train)
+	if err != nil {
 		return nil, err
+	}
+	n.Program = prog
+	if factory != nil {
+		if n.Program, err = factory(prog, n.Recon, n.Output); err != nil {
+			_ = prog.Close()
+			return nil, err
+		}
 	}
 	return n, nil
 }

@@ -48,17 +48,22 @@ type Task struct {
 
 // NewTask builds the train and eval nets of m.
 func NewTask(m *Model, w Windows, trainIdx, valIdx []int, batch, evalBatch int) (*Task, error) {
+	return NewTaskWith(m, w, trainIdx, valIdx, batch, evalBatch, nil)
+}
+
+// NewTaskWith is NewTask with both nets built by BuildWith(factory).
+func NewTaskWith(m *Model, w Windows, trainIdx, valIdx []int, batch, evalBatch int, factory graph.RunnerFactory) (*Task, error) {
 	if w.Size != m.Config.Rows*m.Config.Cols {
 		return nil, fmt.Errorf("convvae: windows of %d values, model wants %dx%d", w.Size, m.Config.Rows, m.Config.Cols)
 	}
 	if len(trainIdx) == 0 {
 		return nil, fmt.Errorf("convvae: no training windows")
 	}
-	tr, err := m.Build(graph.Train, batch)
+	tr, err := m.BuildWith(graph.Train, batch, factory)
 	if err != nil {
 		return nil, err
 	}
-	ev, err := m.Build(graph.Eval, evalBatch)
+	ev, err := m.BuildWith(graph.Eval, evalBatch, factory)
 	if err != nil {
 		tr.Close()
 		return nil, err

@@ -1,0 +1,198 @@
+package exec
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+
+	"github.com/vigil-ml/vigil/cuda/program"
+	"github.com/vigil-ml/vigil/graph"
+	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
+)
+
+// Runner runs a compiled graph.Program through a lowered program on a
+// Backend instead of gorgonia's tape machine (which it never runs). It
+// satisfies graph.Runner: each Run fills the noise inputs exactly as
+// graph.Program.Run does, uploads the parameters, inputs and noise from
+// their nodes' values, executes the schedule and downloads the loss, the
+// requested outputs (written back into those nodes' values, so
+// graph.Float32s keeps working) and the parameter gradients.
+type Runner struct {
+	p       *graph.Program
+	e       *Executor
+	loss    *G.Node
+	outputs []*G.Node // loss first
+	grads   [][]float32
+	gradVal []int // lowered value of each parameter's gradient, aligned with Params
+}
+
+var _ graph.Runner = (*Runner)(nil)
+
+// NewRunner lowers p's graph with the loss and outputs as outputs (and the
+// gradient of every parameter when p has them) and compiles it for b. The
+// Runner owns b: Close releases it when it has a Close method, and p.
+func NewRunner(p *graph.Program, b Backend, outputs ...*G.Node) (*Runner, error) {
+	loss := p.LossNode()
+	outs := []*G.Node{loss}
+	for _, n := range outputs {
+		if n != nil && n != loss {
+			outs = append(outs, n)
+		}
+	}
+	lp, err := program.Lower(p.Graph(), outs...)
+	if err != nil {
+		return nil, err
+	}
+	e, err := New(lp, b)
+	if err != nil {
+		return nil, err
+	}
+	r := &Runner{p: p, e: e, loss: loss, outputs: outs}
+	if p.HasGrads() {
+		for _, n := range p.ParamNodes() {
+			i := -1
+			for _, g := range lp.Grads {
+				if g.Param == n {
+					i = g.Value
+				}
+			}
+			if i < 0 {
+				return nil, fmt.Errorf("exec: runner: parameter %q has no gradient", n.Name())
+			}
+			r.gradVal = append(r.gradVal, i)
+			r.grads = append(r.grads, make([]float32, lp.Values[i].Size))
+		}
+	}
+	return r, nil
+}
+
+// Factory returns a graph.RunnerFactory running every program on its own
+// backend from newBackend (one arena per program: programs on one backend
+// would overwrite each other's).
+func Factory(newBackend func() (Backend, error)) graph.RunnerFactory {
+	return func(p *graph.Program, outputs ...*G.Node) (graph.Runner, error) {
+		b, err := newBackend()
+		if err != nil {
+			return nil, err
+		}
+		r, err := NewRunner(p, b, outputs...)
+		if err != nil {
+			if c, ok := b.(io.Closer); ok {
+				_ = c.Close()
+			}
+			return nil, err
+		}
+		return r, nil
+	}
+}
+
+// CPUFactory runs every program on a fresh CPUBackend.
+func CPUFactory() graph.RunnerFactory {
+	return Factory(func() (Backend, error) { return NewCPUBackend(), nil })
+}
+
+// Run fills the noise inputs from rng, uploads the arguments, executes the
+// schedule and downloads the results.
+func (r *Runner) Run(rng *rand.Rand) error {
+	for _, nz := range r.p.Noise() {
+		data, err := graph.Float32s(nz.Node)
+		if err != nil {
+			return err
+		}
+		if rng == nil {
+			return fmt.Errorf("exec: run: noise input %q needs an RNG", nz.Node.Name())
+		}
+		nz.Fill(rng, data)
+	}
+	if err := r.e.Bind(); err != nil {
+		return err
+	}
+	if err := r.e.Run(); err != nil {
+		return err
+	}
+	for _, n := range r.outputs {
+		if err := r.readBack(n); err != nil {
+			return err
+		}
+	}
+	for i, v := range r.gradVal {
+		if err := r.e.B.Download(r.grads[i], r.e.buf(v)); err != nil {
+			return fmt.Errorf("exec: gradient of %q: %w", r.p.Params()[i].Name, err)
+		}
+	}
+	return r.e.B.Synchronize()
+}
+
+// readBack downloads n's value into the node's own value, creating it on
+// the first run (the tape machine never ran, so op nodes have none).
+func (r *Runner) readBack(n *G.Node) error {
+	i, err := r.e.value(n)
+	if err != nil {
+		return err
+	}
+	if n.IsScalar() {
+		var d [1]float32
+		if err := r.e.B.Download(d[:], r.e.buf(i)); err != nil {
+			return fmt.Errorf("exec: read %q: %w", n.Name(), err)
+		}
+		return G.UnsafeLet(n, G.NewF32(d[0]))
+	}
+	dense, ok := n.Value().(*tensor.Dense)
+	if !ok || dense.Dtype() != tensor.Float32 || !dense.Shape().Eq(n.Shape()) {
+		dense = tensor.New(tensor.WithShape(n.Shape().Clone()...), tensor.Of(tensor.Float32))
+		if err := G.UnsafeLet(n, dense); err != nil {
+			return fmt.Errorf("exec: output %q: %w", n.Name(), err)
+		}
+	}
+	if err := r.e.B.Download(dense.Data().([]float32), r.e.buf(i)); err != nil {
+		return fmt.Errorf("exec: read %q: %w", n.Name(), err)
+	}
+	return nil
+}
+
+// Loss returns the loss value of the last run.
+func (r *Runner) Loss() (float64, error) {
+	d, err := graph.Float32s(r.loss)
+	if err != nil {
+		return 0, err
+	}
+	if len(d) != 1 {
+		return 0, fmt.Errorf("exec: loss %q holds %d values", r.loss.Name(), len(d))
+	}
+	return float64(d[0]), nil
+}
+
+// Grads returns the gradients of the last run, aligned with Params. The
+// slices are reused by the next Run.
+func (r *Runner) Grads() ([][]float32, error) {
+	if !r.p.HasGrads() {
+		return nil, errors.New("exec: program was compiled without gradients")
+	}
+	return r.grads, nil
+}
+
+// Params returns the program's parameters.
+func (r *Runner) Params() []*graph.Param { return r.p.Params() }
+
+// Graph returns the program's gorgonia graph.
+func (r *Runner) Graph() *G.ExprGraph { return r.p.Graph() }
+
+// Program returns the compiled program the runner runs.
+func (r *Runner) Program() *graph.Program { return r.p }
+
+// Executor returns the executor running the lowered program.
+func (r *Runner) Executor() *Executor { return r.e }
+
+// Close releases the backend (when it has a Close method) and the program.
+func (r *Runner) Close() error {
+	var err error
+	if c, ok := r.e.B.(io.Closer); ok {
+		err = c.Close()
+	}
+	if e := r.p.Close(); err == nil {
+		err = e
+	}
+	return err
+}
