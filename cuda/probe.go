@@ -26,8 +26,9 @@ type Probe struct {
 	Err     error    // why no GPU is usable; nil when Devices is non-empty
 }
 
-// ProbeGPU finds the GPU build and runs it in a child process to list the
-// usable GPUs. The CUDA driver is never loaded into this process, so a
+// ProbeGPU finds the GPU build and runs `vigil-cuda devices` in a child
+// process to list the usable GPUs (lines starting "cuda:"; a non-zero exit
+// with the reason on stderr when there is none). The CUDA driver is never loaded into this process, so a
 // missing driver, library or GPU is an answer here, not a crash.
 func ProbeGPU(ctx context.Context) Probe {
 	helper, err := findHelper()
@@ -37,7 +38,7 @@ func ProbeGPU(ctx context.Context) Probe {
 	ctx, cancel := context.WithTimeout(ctx, ProbeTimeout)
 	defer cancel()
 	var stdout, stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, helper)
+	cmd := exec.CommandContext(ctx, helper, "devices")
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	runErr := cmd.Run()
 	p := Probe{Helper: helper}
@@ -79,4 +80,15 @@ func firstLine(s string, err error) string {
 		return err.Error()
 	}
 	return "reported no GPU"
+}
+
+// UseGPUBuildError says a run asked for a GPU that only the GPU build can
+// drive: the command line re-runs the same command under Helper.
+type UseGPUBuildError struct {
+	Helper  string
+	Devices []string
+}
+
+func (e *UseGPUBuildError) Error() string {
+	return fmt.Sprintf("found %s; the run continues in the GPU build %s", strings.Join(e.Devices, "; "), e.Helper)
 }

@@ -11,11 +11,19 @@ import (
 // "cuda:N"); only a gpu build sets it.
 var gpuFactory func(device string) (graph.RunnerFactory, error)
 
-// runnerFactory returns how the model graphs of cfg run on device: nil for
-// gorgonia's tape machine (executor tape), cuda/exec otherwise (executor
-// program): its CPU backend on the CPU, the GPU backend of a gpu build on
-// a GPU.
+// runnerFactory returns how the model graphs of cfg run on device: on a GPU
+// the GPU backend of cuda/exec (gpu build only); on the CPU nil for
+// gorgonia's tape machine (executor tape) or cuda/exec's CPU backend
+// (executor program).
 func runnerFactory(cfg Config, device string) (graph.RunnerFactory, error) {
+	if device != "cpu" {
+		// The tape machine runs on the CPU only: a GPU always executes the
+		// lowered program, whatever the executor key says.
+		if gpuFactory == nil {
+			return nil, fmt.Errorf("device %s needs the gpu build", device)
+		}
+		return gpuFactory(device)
+	}
 	switch cfg.Executor {
 	case "", "tape":
 		return nil, nil
@@ -23,11 +31,5 @@ func runnerFactory(cfg Config, device string) (graph.RunnerFactory, error) {
 	default:
 		return nil, fmt.Errorf("executor: %q is not tape or program", cfg.Executor)
 	}
-	if device == "cpu" {
-		return exec.CPUFactory(), nil
-	}
-	if gpuFactory == nil {
-		return nil, fmt.Errorf("executor program on device %s needs the gpu build", device)
-	}
-	return gpuFactory(device)
+	return exec.CPUFactory(), nil
 }

@@ -3,11 +3,14 @@ package experiments
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vigil-ml/vigil/cuda"
 )
 
 // tinyConfig is a synthetic run of a few seconds.
@@ -177,5 +180,25 @@ func TestExecutorKey(t *testing.T) {
 	}
 	if _, err := Parse([]byte("version: 1\nname: x\ndata: {kind: synthetic}\nexecutor: gpu\n"), nil); err == nil || !strings.Contains(err.Error(), "executor") {
 		t.Fatalf("executor: gpu: %v", err)
+	}
+}
+
+func TestCudaWithAGPUHandsOverToTheGPUBuild(t *testing.T) {
+	dir := t.TempDir()
+	script := "#!/bin/sh\necho 'cuda:0: Test GPU (sm_90)'\n"
+	if err := os.WriteFile(filepath.Join(dir, "vigil-cuda"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	cfg := tinyConfig(t)
+	cfg.Device = "cuda"
+	_, err := Run(context.Background(), cfg, RunOptions{Out: t.TempDir()})
+	var use *cuda.UseGPUBuildError
+	if !errors.As(err, &use) || !strings.HasSuffix(use.Helper, "vigil-cuda") || len(use.Devices) != 1 {
+		t.Fatalf("device cuda with a GPU: %v", err)
+	}
+	cfg.Device = "auto"
+	if _, err := Run(context.Background(), cfg, RunOptions{Out: t.TempDir()}); err != nil {
+		t.Fatalf("device auto with a GPU must train on the CPU: %v", err)
 	}
 }

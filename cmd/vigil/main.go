@@ -1,21 +1,12 @@
 // Command vigil trains, evaluates and reports behavioural anomaly-detection
-// models from declarative experiment configs.
+// models from declarative experiment configs. It is pure Go and runs
+// anywhere; see cmd/vigil-cuda for the GPU build.
 package main
 
 import (
-	"context"
-	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
+
+	"github.com/vigil-ml/vigil/cmd/internal/cli"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := newRootCmd().ExecuteContext(ctx)
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "vigil:", err)
-		os.Exit(1)
-	}
-}
+func main() { os.Exit(cli.Main()) }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"fmt"
@@ -11,7 +11,8 @@ import (
 	"github.com/vigil-ml/vigil/experiments/configs"
 )
 
-func newRootCmd() *cobra.Command {
+// NewRootCmd builds the vigil command tree.
+func NewRootCmd() *cobra.Command {
 	root := &cobra.Command{
 		Use:           "vigil",
 		Short:         "Train and evaluate behavioural anomaly-detection models",

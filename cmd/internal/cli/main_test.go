@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -10,7 +10,7 @@ import (
 
 func execute(t *testing.T, args ...string) (string, error) {
 	t.Helper()
-	cmd := newRootCmd()
+	cmd := NewRootCmd()
 	var out bytes.Buffer
 	cmd.SetOut(&out)
 	cmd.SetErr(&out)
@@ -20,7 +20,7 @@ func execute(t *testing.T, args ...string) (string, error) {
 }
 
 func TestModelSummaryOfTheSeedConfig(t *testing.T) {
-	out, err := execute(t, "model", "summary", "../../experiments/configs/sea_convvae.yaml")
+	out, err := execute(t, "model", "summary", "../../../experiments/configs/sea_convvae.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +30,7 @@ func TestModelSummaryOfTheSeedConfig(t *testing.T) {
 }
 
 func TestConfigVerify(t *testing.T) {
-	if _, err := execute(t, "config", "verify", "../../experiments/configs/sea_fast.yaml"); err != nil {
+	if _, err := execute(t, "config", "verify", "../../../experiments/configs/sea_fast.yaml"); err != nil {
 		t.Fatal(err)
 	}
 	bad := filepath.Join(t.TempDir(), "bad.yaml")
@@ -41,7 +41,7 @@ func TestConfigVerify(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "epoch") {
 		t.Fatalf("unknown key: %v", err)
 	}
-	_, err = execute(t, "config", "verify", "../../experiments/configs/sea_fast.yaml", "--set", "train.lr=-1")
+	_, err = execute(t, "config", "verify", "../../../experiments/configs/sea_fast.yaml", "--set", "train.lr=-1")
 	if err == nil || !strings.Contains(err.Error(), "train.lr") {
 		t.Fatalf("bad --set value: %v", err)
 	}

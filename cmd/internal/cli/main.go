@@ -1,0 +1,25 @@
+// Package cli is vigil's command line, shared by the pure-Go vigil binary
+// and its GPU build vigil-cuda.
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Main runs the command line with os.Args and returns the exit status.
+func Main() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := NewRootCmd().ExecuteContext(ctx); err != nil {
+		if code, handled := handOver(ctx, err); handled {
+			return code
+		}
+		fmt.Fprintln(os.Stderr, "vigil:", err)
+		return 1
+	}
+	return 0
+}
