@@ -3,7 +3,6 @@ package layers
 import (
 	"fmt"
 	"hash"
-	"hash/fnv"
 	"math"
 
 	"github.com/chewxy/hm"
@@ -53,13 +52,13 @@ func (op *BCELogitsOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 
 // Do computes the per-example losses.
 func (op *BCELogitsOp) Do(in ...G.Value) (G.Value, error) {
-	l, t, err := bceInputs(in[0], in[1])
+	l, t, err := bceInputs(op, in[0], in[1])
 	if err != nil {
 		return nil, err
 	}
 	n := in[0].Shape()[0]
 	d := len(l) / n
-	out := make([]float32, n)
+	res, out := newFloat32(n)
 	for e := 0; e < n; e++ {
 		var s float64
 		for i := e * d; i < (e+1)*d; i++ {
@@ -69,17 +68,18 @@ func (op *BCELogitsOp) Do(in ...G.Value) (G.Value, error) {
 		}
 		out[e] = float32(s / float64(d))
 	}
-	return tensor.New(tensor.WithShape(n), tensor.WithBacking(out)), nil
+	return res, nil
 }
 
-func bceInputs(a, b G.Value) ([]float32, []float32, error) {
-	l, ok1 := a.Data().([]float32)
-	t, ok2 := b.Data().([]float32)
-	if !ok1 || !ok2 {
-		return nil, nil, fmt.Errorf("BCELogitsOp: want float32 inputs, got %T and %T", a.Data(), b.Data())
+// bceInputs returns the logits and targets of op, which must have one shape.
+func bceInputs(op fmt.Stringer, logits, target G.Value) ([]float32, []float32, error) {
+	l, err := float32Input(op, 0, logits, nil)
+	if err != nil {
+		return nil, nil, err
 	}
-	if len(l) != len(t) {
-		return nil, nil, fmt.Errorf("BCELogitsOp: %d logits vs %d targets", len(l), len(t))
+	t, err := float32Input(op, 1, target, logits.Shape())
+	if err != nil {
+		return nil, nil, err
 	}
 	return l, t, nil
 }
@@ -97,7 +97,7 @@ func (op *BCELogitsOp) OverwritesInput() int { return -1 }
 func (op *BCELogitsOp) WriteHash(h hash.Hash) { fmt.Fprintf(h, "BCELogits{%d}", op.Dims) }
 
 // Hashcode hashes the op's identity.
-func (op *BCELogitsOp) Hashcode() uint32 { return bceOpHash(op) }
+func (op *BCELogitsOp) Hashcode() uint32 { return hashOf(op.WriteHash) }
 
 func (op *BCELogitsOp) String() string { return "BCEWithLogits" }
 
@@ -136,17 +136,17 @@ func (op *BCELogitsGradOp) InferShape(in ...G.DimSizer) (tensor.Shape, error) {
 
 // Do computes the gradient.
 func (op *BCELogitsGradOp) Do(in ...G.Value) (G.Value, error) {
-	l, t, err := bceInputs(in[0], in[1])
+	l, t, err := bceInputs(op, in[0], in[1])
 	if err != nil {
 		return nil, err
 	}
-	g, ok := in[2].Data().([]float32)
 	n := in[0].Shape()[0]
-	if !ok || len(g) != n {
-		return nil, fmt.Errorf("BCELogitsGradOp: output gradient %T of %d values, want %d float32", in[2].Data(), len(g), n)
+	g, err := float32Input(op, 2, in[2], tensor.Shape{n})
+	if err != nil {
+		return nil, err
 	}
 	d := len(l) / n
-	out := make([]float32, len(l))
+	res, out := newFloat32(in[0].Shape()...)
 	for e := 0; e < n; e++ {
 		scale := g[e] / float32(d)
 		for i := e * d; i < (e+1)*d; i++ {
@@ -154,7 +154,7 @@ func (op *BCELogitsGradOp) Do(in ...G.Value) (G.Value, error) {
 			out[i] = (s - t[i]) * scale
 		}
 	}
-	return tensor.New(tensor.WithShape(in[0].Shape().Clone()...), tensor.WithBacking(out)), nil
+	return res, nil
 }
 
 // ReturnsPtr is false.
@@ -170,13 +170,6 @@ func (op *BCELogitsGradOp) OverwritesInput() int { return -1 }
 func (op *BCELogitsGradOp) WriteHash(h hash.Hash) { fmt.Fprintf(h, "BCELogitsGrad{%d}", op.Dims) }
 
 // Hashcode hashes the op's identity.
-func (op *BCELogitsGradOp) Hashcode() uint32 { return bceOpHash(op) }
+func (op *BCELogitsGradOp) Hashcode() uint32 { return hashOf(op.WriteHash) }
 
 func (op *BCELogitsGradOp) String() string { return "BCEWithLogitsGrad" }
-
-// bceOpHash hashes an op through its WriteHash.
-func bceOpHash(op G.Op) uint32 {
-	h := fnv.New32a()
-	op.WriteHash(h)
-	return h.Sum32()
-}
