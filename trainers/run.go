@@ -17,6 +17,15 @@ import (
 // the best epoch's values, while the last checkpoint holds the trained ones
 // plus the best as "best/<param>". The Result reflects the state at return.
 func (t *Trainer) Run(ctx context.Context) (Result, error) {
+	res, err := t.run(ctx)
+	// The host's parameters hold the state at return, also on errors.
+	if serr := t.syncHost(); serr != nil {
+		return t.result(), errors.Join(err, serr)
+	}
+	return res, err
+}
+
+func (t *Trainer) run(ctx context.Context) (Result, error) {
 	for !t.es.stopped && t.step < t.target {
 		if err := ctx.Err(); err != nil {
 			serr := t.save()
@@ -39,8 +48,12 @@ func (t *Trainer) Run(ctx context.Context) (Result, error) {
 	if err := t.save(); err != nil {
 		return t.result(), err
 	}
+	if err := t.syncHost(); err != nil {
+		return t.result(), err
+	}
 	if t.restoreBest && t.es.stopped && t.es.bestWeights != nil {
 		restoreWeights(t.params, t.es.bestWeights)
+		t.releaseDevice()
 	}
 	res := t.result()
 	for _, h := range t.hooks {
@@ -55,15 +68,9 @@ func (t *Trainer) Run(ctx context.Context) (Result, error) {
 func (t *Trainer) trainStep() error {
 	num := t.step + 1
 	idx := t.batch(t.step)
-	loss, grads, err := t.task.TrainStep(idx, t.noise)
+	loss, err := t.applyStep(idx)
 	if err != nil {
-		return fmt.Errorf("trainers: step %d: %w", num, err)
-	}
-	if err := checkStep(num, loss, t.params, grads); err != nil {
 		return err
-	}
-	if err := t.opt.Step(t.params, grads); err != nil {
-		return fmt.Errorf("trainers: step %d: %w", num, err)
 	}
 	t.step = num
 	t.epochLossSum += loss * float64(len(idx))
@@ -85,11 +92,34 @@ func (t *Trainer) trainStep() error {
 	return nil
 }
 
+// applyStep computes and applies the update of training examples idx, on
+// the device when the task and the optimizer can (see DeviceTask).
+func (t *Trainer) applyStep(idx []int) (float64, error) {
+	if dt, do, ok := t.device(); ok {
+		return t.deviceStep(dt, do, idx)
+	}
+	num := t.step + 1
+	loss, grads, err := t.task.TrainStep(idx, t.noise)
+	if err != nil {
+		return 0, fmt.Errorf("trainers: step %d: %w", num, err)
+	}
+	if err := checkStep(num, loss, t.params, grads); err != nil {
+		return 0, err
+	}
+	if err := t.opt.Step(t.params, grads); err != nil {
+		return 0, fmt.Errorf("trainers: step %d: %w", num, err)
+	}
+	return loss, nil
+}
+
 // endEpoch closes the epoch that the last step completed: it records the
 // training loss, runs validation and early stopping, and calls the epoch hooks.
 func (t *Trainer) endEpoch() error {
 	epoch := t.step/t.stepsPerEpoch - 1
 	trainLoss := t.epochLossSum / float64(t.epochSamples)
+	if err := t.syncHost(); err != nil {
+		return err
+	}
 	val, hasVal, err := t.task.ValidationLoss()
 	if err != nil {
 		return fmt.Errorf("trainers: epoch %d: validation: %w", epoch, err)

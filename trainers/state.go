@@ -34,6 +34,9 @@ func (t *Trainer) save() error {
 	if t.cfg.CheckpointDir == "" || t.step == t.lastSaved {
 		return nil
 	}
+	if err := t.syncHost(); err != nil {
+		return err
+	}
 	c, err := t.checkpoint()
 	if err != nil {
 		return err
@@ -172,6 +175,7 @@ func (t *Trainer) restore(c *checkpoints.Checkpoint) error {
 	t.epochLossSum, t.epochSamples = st.EpochLossSum, st.EpochSamples
 	t.es = earlyStop{best: st.BestValLoss, bestEpoch: st.BestEpoch, wait: st.Wait, stopped: st.StoppedEarly, bestWeights: best}
 	t.lastSaved = t.step
+	t.releaseDevice()
 	return nil
 }
 

@@ -86,6 +86,8 @@ type Trainer struct {
 
 	lastSaved      int
 	lastCheckpoint string
+
+	held bool // a DeviceTask holds parameters newer than the host's
 }
 
 // noiseStream seeds the noise generator: rand.NewPCG(Seed, noiseStream).

@@ -674,6 +674,33 @@ func TestOptimizers(t *testing.T) {
 	}
 }
 
+func TestNonFinite(t *testing.T) {
+	e := newEnv(t)
+	x := e.uniform(3000, -1, 1)
+	for _, c := range []struct {
+		name string
+		at   int
+		v    float32
+		want float32
+	}{
+		{"finite", -1, 0, 0},
+		{"nan", 2999, float32(math.NaN()), 1},
+		{"+inf", 0, float32(math.Inf(1)), 1},
+		{"-inf", 1234, float32(math.Inf(-1)), 1},
+		{"max float", 17, math.MaxFloat32, 0},
+	} {
+		y := append([]float32(nil), x...)
+		if c.at >= 0 {
+			y[c.at] = c.v
+		}
+		flag := e.up([]float32{0})
+		e.must(e.s.NonFinite(flag, e.up(y)))
+		if got := e.down(flag)[0]; got != c.want {
+			t.Errorf("%s: flag %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
 // refIm2Col returns the patch matrix of x in either layout.
 func refIm2Col(g ConvGeom, x []float32, transposed bool) []float32 {
 	oh, ow := g.OH(), g.OW()

@@ -2,7 +2,10 @@
 
 package device
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // AdamLR returns Adam's step size lr·sqrt(1-β2^t)/(1-β1^t) at step t (from
 // 1), computed as trainers.Adam does.
@@ -43,4 +46,17 @@ func (s *Stream) SGDMomentum(p, u, g Buffer, lr, mu float64, nesterov bool) erro
 		nest = 1
 	}
 	return s.elementwise(name, p.Len, p, u, g, p.Len, lr, mu, nest)
+}
+
+// NonFinite sets flag[0] to 1 when some value of x is NaN or infinite and
+// leaves it alone otherwise (clear it first; several checks may share it).
+func (s *Stream) NonFinite(flag, x Buffer) error {
+	const name = "non_finite_f32"
+	if flag.Len < 1 {
+		return fmt.Errorf("device: %s: empty flag buffer", name)
+	}
+	if err := checkN(name, x.Len); err != nil {
+		return err
+	}
+	return s.elementwise(name, x.Len, flag, x, x.Len)
 }

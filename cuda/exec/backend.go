@@ -68,6 +68,16 @@ type Backend interface {
 	BCELogits(out, logits, target Buf, n, d int) error               // bce_logits_f32
 	BCELogitsGrad(dx, logits, target, dy Buf, n, d int) error        // bce_logits_grad_f32
 
+	// NonFinite sets flag[0] to 1 when one of x's n values is NaN or
+	// infinite and leaves it alone otherwise (non_finite_f32).
+	NonFinite(flag, x Buf, n int) error
+	// Adam, SGD and SGDMomentum update p in place from gradient g
+	// (adam_f32, sgd_f32, sgd_momentum_f32: trainers.Adam and
+	// trainers.SGD, float64 arithmetic per value).
+	Adam(p, m, v, g Buf, n int, lrT, beta1, beta2, eps float64) error
+	SGD(p, g Buf, n int, lr float64) error
+	SGDMomentum(p, u, g Buf, n int, lr, mu float64, nesterov bool) error
+
 	// Gemm computes c = alpha·op(a)·op(b) + beta·c, row-major: op(a) m×k
 	// (a stored m×k, or k×m with tA, rows lda apart), op(b) k×n (b stored
 	// k×n, or n×k with tB), c m×n with rows ldc apart. With beta 0, c is

@@ -15,6 +15,8 @@ import (
 type Executor struct {
 	S *Schedule
 	B Backend
+
+	extra int // values reserved after the schedule's arena (see Extra)
 }
 
 // New compiles p (default Config) for b and uploads its constants.
@@ -32,14 +34,38 @@ func NewWith(p *program.Program, b Backend, cfg Config) (*Executor, error) {
 		return nil, fmt.Errorf("exec: reserve %d floats: %w", s.ArenaSize, err)
 	}
 	e := &Executor{S: s, B: b}
-	for i, v := range p.Values {
+	if err := e.uploadConsts(); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+func (e *Executor) uploadConsts() error {
+	for i, v := range e.S.P.Values {
 		if v.Role == program.Const && !v.Dead {
-			if err := b.Upload(e.buf(i), v.Data); err != nil {
-				return nil, fmt.Errorf("exec: constant %q: %w", v.Node.Name(), err)
+			if err := e.B.Upload(e.buf(i), v.Data); err != nil {
+				return fmt.Errorf("exec: constant %q: %w", v.Node.Name(), err)
 			}
 		}
 	}
-	return e, nil
+	return nil
+}
+
+// Extra returns n values of the arena after the schedule's own, for state
+// the schedule does not touch (optimizer moments, flags). Growing the
+// arena may lose its content: the constants are uploaded again, the
+// arguments must be bound again, and earlier Extra buffers are lost.
+func (e *Executor) Extra(n int) (Buf, error) {
+	if n > e.extra {
+		if err := e.B.Reserve(e.S.ArenaSize + n); err != nil {
+			return Buf{}, fmt.Errorf("exec: reserve %d more floats: %w", n, err)
+		}
+		if err := e.uploadConsts(); err != nil {
+			return Buf{}, err
+		}
+		e.extra = n
+	}
+	return Buf{Off: e.S.ArenaSize, Len: n}, nil
 }
 
 func (e *Executor) buf(i int) Buf {

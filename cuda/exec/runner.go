@@ -26,6 +26,7 @@ type Runner struct {
 	outputs []*G.Node // loss first
 	grads   [][]float32
 	gradVal []int // lowered value of each parameter's gradient, aligned with Params
+	res     *resident // the device copies of the parameters, while held
 }
 
 var _ graph.Runner = (*Runner)(nil)
@@ -93,20 +94,14 @@ func CPUFactory() graph.RunnerFactory {
 	return Factory(func() (Backend, error) { return NewCPUBackend(), nil })
 }
 
-// Run fills the noise inputs from rng, uploads the arguments, executes the
+// Run fills the noise inputs from rng, uploads the arguments (not the
+// parameters while the runner holds them, see Step), executes the
 // schedule and downloads the results.
 func (r *Runner) Run(rng *rand.Rand) error {
-	for _, nz := range r.p.Noise() {
-		data, err := graph.Float32s(nz.Node)
-		if err != nil {
-			return err
-		}
-		if rng == nil {
-			return fmt.Errorf("exec: run: noise input %q needs an RNG", nz.Node.Name())
-		}
-		nz.Fill(rng, data)
+	if err := r.fillNoise(rng); err != nil {
+		return err
 	}
-	if err := r.e.Bind(); err != nil {
+	if err := r.bind(); err != nil {
 		return err
 	}
 	if err := r.e.Run(); err != nil {
@@ -117,6 +112,51 @@ func (r *Runner) Run(rng *rand.Rand) error {
 			return err
 		}
 	}
+	return r.downloadGrads()
+}
+
+// fillNoise refills every noise input from rng.
+func (r *Runner) fillNoise(rng *rand.Rand) error {
+	for _, nz := range r.p.Noise() {
+		data, err := graph.Float32s(nz.Node)
+		if err != nil {
+			return err
+		}
+		if rng == nil {
+			return fmt.Errorf("exec: run: noise input %q needs an RNG", nz.Node.Name())
+		}
+		nz.Fill(rng, data)
+	}
+	return nil
+}
+
+// bind uploads every argument, skipping the parameters while the runner
+// holds them.
+func (r *Runner) bind() error {
+	if r.res == nil {
+		return r.e.Bind()
+	}
+	held := make(map[*G.Node]bool, len(r.p.ParamNodes()))
+	for _, n := range r.p.ParamNodes() {
+		held[n] = true
+	}
+	for _, v := range r.e.S.P.Values {
+		if v.Role != program.Arg || v.Dead || held[v.Node] {
+			continue
+		}
+		d, err := graph.Float32s(v.Node)
+		if err != nil {
+			return fmt.Errorf("exec: bind: %w", err)
+		}
+		if err := r.e.BindData(v.Node, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// downloadGrads downloads every parameter gradient and waits.
+func (r *Runner) downloadGrads() error {
 	for i, v := range r.gradVal {
 		if err := r.e.B.Download(r.grads[i], r.e.buf(v)); err != nil {
 			return fmt.Errorf("exec: gradient of %q: %w", r.p.Params()[i].Name, err)

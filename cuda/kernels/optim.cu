@@ -24,6 +24,10 @@
 //     p = p + u                 (nesterov = 0)
 //     p = p + mu*u - lr*g       (nesterov != 0)
 //
+//   non_finite_f32(float* flag, const float* x, int n)
+//     flag[0] = 1 when some x[i] is NaN or infinite (flag is left alone
+//     otherwise: clear it first, then check several tensors into it)
+//
 // Any launch configuration.
 #include "common.cuh"
 
@@ -57,5 +61,11 @@ extern "C" __global__ void sgd_momentum_f32(float* p, float* u, const float* g, 
             p[i] = (float)__dsub_rn(__dadd_rn((double)p[i], __dmul_rn(mu, uj)), lg);
         else
             p[i] = (float)__dadd_rn((double)p[i], uj);
+    }
+}
+
+extern "C" __global__ void non_finite_f32(float* flag, const float* x, int n) {
+    VG_LOOP(i, n) {
+        if (!isfinite(x[i])) flag[0] = 1.0f;
     }
 }

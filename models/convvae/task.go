@@ -79,11 +79,7 @@ func (t *Task) Params() []*graph.Param { return t.Train.Program.Params() }
 
 // TrainStep runs forward and backward on training windows idx (positions in the training set).
 func (t *Task) TrainStep(idx []int, rng *rand.Rand) (float64, [][]float32, error) {
-	ex := make([]int, len(idx))
-	for i, j := range idx {
-		ex[i] = t.trainIdx[j]
-	}
-	if err := fill(t.Train, t.windows, ex); err != nil {
+	if err := fill(t.Train, t.windows, t.examples(idx)); err != nil {
 		return 0, nil, err
 	}
 	if err := t.Train.Program.Run(rng); err != nil {
@@ -172,4 +168,57 @@ func batches(n *Net, w Windows, idx []int, read func(k int) error) error {
 		}
 	}
 	return nil
+}
+
+// OnDevice reports whether the train net runs on a backend that can hold
+// the parameters (cuda/exec); see trainers.DeviceTask.
+func (t *Task) OnDevice() bool {
+	_, ok := t.Train.Program.(graph.ResidentRunner)
+	return ok
+}
+
+// DeviceStep is TrainStep with the update applied by the backend; see
+// trainers.DeviceTask.
+func (t *Task) DeviceStep(idx []int, rng *rand.Rand, u graph.Update) (float64, bool, [][]float32, error) {
+	rr, ok := t.Train.Program.(graph.ResidentRunner)
+	if !ok {
+		return 0, false, nil, fmt.Errorf("convvae: the train net cannot hold its parameters on a device")
+	}
+	if err := fill(t.Train, t.windows, t.examples(idx)); err != nil {
+		return 0, false, nil, err
+	}
+	applied, err := rr.Step(rng, u)
+	if err != nil {
+		return 0, false, nil, err
+	}
+	loss, err := rr.Loss()
+	if err != nil || applied {
+		return loss, applied, nil, err
+	}
+	grads, err := rr.Grads()
+	return loss, false, grads, err
+}
+
+// SyncParams copies the train net's device parameters to the host.
+func (t *Task) SyncParams() error {
+	if rr, ok := t.Train.Program.(graph.ResidentRunner); ok {
+		return rr.Sync()
+	}
+	return nil
+}
+
+// ReleaseParams makes the train net upload the host's parameters again.
+func (t *Task) ReleaseParams() {
+	if rr, ok := t.Train.Program.(graph.ResidentRunner); ok {
+		rr.Release()
+	}
+}
+
+// examples maps positions in the training set to window indices.
+func (t *Task) examples(idx []int) []int {
+	ex := make([]int, len(idx))
+	for i, j := range idx {
+		ex[i] = t.trainIdx[j]
+	}
+	return ex
 }
