@@ -31,5 +31,7 @@ func runnerFactory(cfg Config, device string) (graph.RunnerFactory, error) {
 	default:
 		return nil, fmt.Errorf("executor: %q is not tape or program", cfg.Executor)
 	}
-	return exec.CPUFactory(), nil
+	// The CPU program executor exists to check the lowered path against the
+	// tape machine, so it draws the tape's noise (a GPU draws its own masks).
+	return exec.CPUFactory(exec.HostNoise()), nil
 }

@@ -31,6 +31,16 @@ func (m Mode) String() string {
 type Noise struct {
 	Node *G.Node
 	Fill func(rng *rand.Rand, dst []float32)
+	// Mask, when set, says the noise is a dropout mask a device may draw
+	// itself instead of uploading Fill's values.
+	Mask *Mask
+}
+
+// Mask describes a Bernoulli dropout mask: each value is Scale with
+// probability Keep and 0 otherwise.
+type Mask struct {
+	Keep  float64
+	Scale float32
 }
 
 // Builder builds one gorgonia graph over a Registry's shared parameters.
@@ -74,6 +84,22 @@ func (b *Builder) Input(name string, shape ...int) *G.Node {
 func (b *Builder) NoiseInput(name string, shape []int, fill func(*rand.Rand, []float32)) *G.Node {
 	n := b.Input(name, shape...)
 	b.noise = append(b.noise, Noise{Node: n, Fill: fill})
+	return n
+}
+
+// MaskInput creates a noise input holding a dropout mask (see Mask),
+// drawn on the host with rng.Float64() < keep per value.
+func (b *Builder) MaskInput(name string, shape []int, keep float64, scale float32) *G.Node {
+	n := b.NoiseInput(name, shape, func(rng *rand.Rand, dst []float32) {
+		for i := range dst {
+			if rng.Float64() < keep {
+				dst[i] = scale
+			} else {
+				dst[i] = 0
+			}
+		}
+	})
+	b.noise[len(b.noise)-1].Mask = &Mask{Keep: keep, Scale: scale}
 	return n
 }
 

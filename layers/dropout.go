@@ -2,7 +2,6 @@ package layers
 
 import (
 	"fmt"
-	"math/rand/v2"
 
 	"github.com/vigil-ml/vigil/graph"
 	G "gorgonia.org/gorgonia"
@@ -31,15 +30,7 @@ func (d Dropout) Forward(b *graph.Builder, x *G.Node) (*G.Node, error) {
 	keep := 1 - d.Rate
 	scale := float32(1 / keep)
 	name := fmt.Sprintf("dropout%d.mask", len(b.Noise()))
-	mask := b.NoiseInput(name, x.Shape().Clone(), func(rng *rand.Rand, dst []float32) {
-		for i := range dst {
-			if rng.Float64() < keep {
-				dst[i] = scale
-			} else {
-				dst[i] = 0
-			}
-		}
-	})
+	mask := b.MaskInput(name, x.Shape().Clone(), keep, scale)
 	y, err := G.HadamardProd(x, mask)
 	if err != nil {
 		return nil, fmt.Errorf("layers: %s: %w", d.Describe(), err)

@@ -58,7 +58,7 @@ func TestLaunchChecks(t *testing.T) {
 		"repeat_f32", "strided_copy_f32", "strided_add_f32", "slice_axis_f32",
 		"slice_axis_add_f32", "concat_axis_f32", "gather_axis_f32", "scatter_add_axis_f32",
 		"softmax_f32", "softmax_grad_f32", "log_softmax_f32", "log_softmax_grad_f32",
-		"bce_logits_f32", "bce_logits_grad_f32", "adam_f32", "sgd_f32", "sgd_momentum_f32", "non_finite_f32",
+		"bce_logits_f32", "bce_logits_grad_f32", "adam_f32", "sgd_f32", "sgd_momentum_f32", "non_finite_f32", "bernoulli_mask_f32",
 		"im2col_f32", "im2col_t_f32", "col2im_f32", "col2im_t_f32", "upsample2d_f32",
 		"upsample2d_grad_f32"}
 	for _, op := range UnaryOps {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"testing"
+
+	"github.com/vigil-ml/vigil/cuda/kernels"
 )
 
 // unaryRef is a unary op's domain, value and derivative (in float64).
@@ -592,6 +594,20 @@ func TestDropout(t *testing.T) {
 	by := e.alloc(n)
 	e.must(e.s.Dropout(by, e.up(x), bm))
 	e.compare("dropout", e.down(by), y, 0)
+}
+
+func TestBernoulliMask(t *testing.T) {
+	e := newEnv(t)
+	const n = 100003
+	thr := kernels.MaskThreshold(0.7)
+	scale := float32(1 / 0.7)
+	want := make([]float32, n)
+	for i := range want {
+		want[i] = kernels.MaskValue(0xfeedface12345678, i, thr, scale)
+	}
+	b := e.alloc(n)
+	e.must(e.s.BernoulliMask(b, 0xfeedface12345678, thr, scale))
+	e.compare("bernoulli_mask", e.down(b), want, 0)
 }
 
 func TestBCELogits(t *testing.T) {

@@ -70,7 +70,8 @@ func (d *Device) RowsFor(rows, cols int) Dim {
 
 // Launch queues kernel name on s with the configuration dim. Each argument
 // is a Buffer or cu.DevicePtr (a pointer parameter), an int or int32 (an
-// int parameter), a float32 (float) or a float64 (double); they must match
+// int parameter), a uint64 (unsigned long long), a float32 (float) or a
+// float64 (double); they must match
 // the kernel's parameters in number, order and type, which the driver does
 // not check: use the typed wrappers where there is one.
 func (d *Device) Launch(s *Stream, name string, dim Dim, args ...any) error {
@@ -96,6 +97,8 @@ func (d *Device) Launch(s *Stream, name string, dim Dim, args ...any) error {
 			slots[i] = uint64(uint32(int32(v)))
 		case int32:
 			slots[i] = uint64(uint32(v))
+		case uint64:
+			slots[i] = v
 		case float32:
 			slots[i] = uint64(math.Float32bits(v))
 		case float64:

@@ -194,3 +194,14 @@ func (s *Stream) DropoutMask(mask, u Buffer, keep, scale float32) error {
 	}
 	return s.elementwise("dropout_mask_f32", mask.Len, mask, u, mask.Len, keep, scale)
 }
+
+// BernoulliMask draws a dropout mask on the device: mask[i] is scale when
+// kernels.MaskBits(key, i) < threshold, else 0 (threshold from
+// kernels.MaskThreshold).
+func (s *Stream) BernoulliMask(mask Buffer, key, threshold uint64, scale float32) error {
+	const name = "bernoulli_mask_f32"
+	if err := checkN(name, mask.Len); err != nil {
+		return err
+	}
+	return s.elementwise(name, mask.Len, mask, mask.Len, key, threshold, scale)
+}

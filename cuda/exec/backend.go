@@ -68,6 +68,9 @@ type Backend interface {
 	BCELogits(out, logits, target Buf, n, d int) error               // bce_logits_f32
 	BCELogitsGrad(dx, logits, target, dy Buf, n, d int) error        // bce_logits_grad_f32
 
+	// BernoulliMask draws a dropout mask: y[i] = kernels.MaskValue(key, i,
+	// threshold, scale) (bernoulli_mask_f32).
+	BernoulliMask(y Buf, n int, key, threshold uint64, scale float32) error
 	// NonFinite sets flag[0] to 1 when one of x's n values is NaN or
 	// infinite and leaves it alone otherwise (non_finite_f32).
 	NonFinite(flag, x Buf, n int) error

@@ -6,6 +6,7 @@ import (
 	"io"
 	"math/rand/v2"
 
+	"github.com/vigil-ml/vigil/cuda/kernels"
 	"github.com/vigil-ml/vigil/cuda/program"
 	"github.com/vigil-ml/vigil/graph"
 	G "gorgonia.org/gorgonia"
@@ -14,9 +15,10 @@ import (
 
 // Runner runs a compiled graph.Program through a lowered program on a
 // Backend instead of gorgonia's tape machine (which it never runs). It
-// satisfies graph.Runner: each Run fills the noise inputs exactly as
-// graph.Program.Run does, uploads the parameters, inputs and noise from
-// their nodes' values, executes the schedule and downloads the loss, the
+// satisfies graph.Runner: each Run fills the noise inputs from the run's
+// RNG (dropout masks drawn by the backend unless HostNoise), uploads the
+// parameters, inputs and noise from their nodes' values, executes the
+// schedule and downloads the loss, the
 // requested outputs (written back into those nodes' values, so
 // graph.Float32s keeps working) and the parameter gradients.
 type Runner struct {
@@ -27,7 +29,28 @@ type Runner struct {
 	grads   [][]float32
 	gradVal []int // lowered value of each parameter's gradient, aligned with Params
 	res     *resident // the device copies of the parameters, while held
+
+	hostNoise bool       // draw dropout masks on the host too (see HostNoise)
+	draws     []maskDraw // the masks the backend draws in this run
 }
+
+// maskDraw is a dropout mask the backend draws: noise node, key, mask.
+type maskDraw struct {
+	node *G.Node
+	key  uint64
+	mask graph.Mask
+}
+
+// Option configures a Runner.
+type Option func(*Runner)
+
+// HostNoise makes a runner fill every noise input on the host with the
+// graph's own Fill, as the tape machine does (bit for bit the same noise),
+// and upload it. By default dropout masks (graph.Noise with a Mask) are
+// drawn by the backend from one key per mask and run, taken from the
+// run's RNG: no mask crosses from the host, and the draws are as
+// deterministic as the RNG, but not the tape machine's.
+func HostNoise() Option { return func(r *Runner) { r.hostNoise = true } }
 
 var _ graph.Runner = (*Runner)(nil)
 
@@ -72,7 +95,7 @@ func NewRunner(p *graph.Program, b Backend, outputs ...*G.Node) (*Runner, error)
 // Factory returns a graph.RunnerFactory running every program on its own
 // backend from newBackend (one arena per program: programs on one backend
 // would overwrite each other's).
-func Factory(newBackend func() (Backend, error)) graph.RunnerFactory {
+func Factory(newBackend func() (Backend, error), opts ...Option) graph.RunnerFactory {
 	return func(p *graph.Program, outputs ...*G.Node) (graph.Runner, error) {
 		b, err := newBackend()
 		if err != nil {
@@ -85,13 +108,16 @@ func Factory(newBackend func() (Backend, error)) graph.RunnerFactory {
 			}
 			return nil, err
 		}
+		for _, o := range opts {
+			o(r)
+		}
 		return r, nil
 	}
 }
 
 // CPUFactory runs every program on a fresh CPUBackend.
-func CPUFactory() graph.RunnerFactory {
-	return Factory(func() (Backend, error) { return NewCPUBackend(), nil })
+func CPUFactory(opts ...Option) graph.RunnerFactory {
+	return Factory(func() (Backend, error) { return NewCPUBackend(), nil }, opts...)
 }
 
 // Run fills the noise inputs from rng, uploads the arguments (not the
@@ -115,33 +141,42 @@ func (r *Runner) Run(rng *rand.Rand) error {
 	return r.downloadGrads()
 }
 
-// fillNoise refills every noise input from rng.
+// fillNoise refills every noise input from rng, in creation order: a mask
+// the backend draws takes one key from rng, any other noise is filled on
+// the host.
 func (r *Runner) fillNoise(rng *rand.Rand) error {
+	r.draws = r.draws[:0]
 	for _, nz := range r.p.Noise() {
+		if rng == nil {
+			return fmt.Errorf("exec: run: noise input %q needs an RNG", nz.Node.Name())
+		}
+		if nz.Mask != nil && !r.hostNoise {
+			r.draws = append(r.draws, maskDraw{node: nz.Node, key: rng.Uint64(), mask: *nz.Mask})
+			continue
+		}
 		data, err := graph.Float32s(nz.Node)
 		if err != nil {
 			return err
-		}
-		if rng == nil {
-			return fmt.Errorf("exec: run: noise input %q needs an RNG", nz.Node.Name())
 		}
 		nz.Fill(rng, data)
 	}
 	return nil
 }
 
-// bind uploads every argument, skipping the parameters while the runner
-// holds them.
+// bind uploads every argument except the parameters while the runner
+// holds them and the masks the backend draws, then queues those draws.
 func (r *Runner) bind() error {
-	if r.res == nil {
-		return r.e.Bind()
+	skip := make(map[*G.Node]bool, len(r.draws)+len(r.p.ParamNodes()))
+	for _, d := range r.draws {
+		skip[d.node] = true
 	}
-	held := make(map[*G.Node]bool, len(r.p.ParamNodes()))
-	for _, n := range r.p.ParamNodes() {
-		held[n] = true
+	if r.res != nil {
+		for _, n := range r.p.ParamNodes() {
+			skip[n] = true
+		}
 	}
 	for _, v := range r.e.S.P.Values {
-		if v.Role != program.Arg || v.Dead || held[v.Node] {
+		if v.Role != program.Arg || v.Dead || skip[v.Node] {
 			continue
 		}
 		d, err := graph.Float32s(v.Node)
@@ -150,6 +185,16 @@ func (r *Runner) bind() error {
 		}
 		if err := r.e.BindData(v.Node, d); err != nil {
 			return err
+		}
+	}
+	for _, d := range r.draws {
+		i, ok := r.e.S.P.ValueOf(d.node)
+		if !ok || r.e.S.P.Values[i].Dead {
+			continue
+		}
+		b := r.e.buf(i)
+		if err := r.e.B.BernoulliMask(b, b.Len, d.key, kernels.MaskThreshold(d.mask.Keep), d.mask.Scale); err != nil {
+			return fmt.Errorf("exec: draw %q: %w", d.node.Name(), err)
 		}
 	}
 	return nil

@@ -63,7 +63,7 @@ func TestExecRunnerMatchesTape(t *testing.T) {
 		t.Cleanup(func() { task.Close() })
 		return run{m, task, rand.New(rand.NewPCG(4, 2)), trainers.NewAdam(trainers.AdamConfig{LR: 1e-2})}
 	}
-	tape, dev := setup(nil), setup(exec.CPUFactory())
+	tape, dev := setup(nil), setup(exec.CPUFactory(exec.HostNoise()))
 	if _, ok := dev.task.Train.Program.(*exec.Runner); !ok {
 		t.Fatalf("train net runs on %T", dev.task.Train.Program)
 	}

@@ -1,6 +1,10 @@
 package exec
 
-import "math"
+import (
+	"math"
+
+	"github.com/vigil-ml/vigil/cuda/kernels"
+)
 
 // NonFinite is non_finite_f32.
 func (c *CPUBackend) NonFinite(flag, x Buf, n int) error {
@@ -66,6 +70,18 @@ func (c *CPUBackend) SGDMomentum(p, u, g Buf, n int, lr, mu float64, nesterov bo
 		} else {
 			w[j] = float32(float64(w[j]) + uj)
 		}
+	}
+	return nil
+}
+
+// BernoulliMask is bernoulli_mask_f32.
+func (c *CPUBackend) BernoulliMask(y Buf, n int, key, threshold uint64, scale float32) error {
+	ys, err := c.view(y, n)
+	if err != nil {
+		return err
+	}
+	for i := range ys[:n] {
+		ys[i] = kernels.MaskValue(key, i, threshold, scale)
 	}
 	return nil
 }
