@@ -1,8 +1,10 @@
 // Package device is vigil's CUDA device runtime: the primary context of one
 // GPU, streams and events, an arena allocator for device memory, host <->
-// device copies, the embedded kernel module (cuda/kernels) with typed
-// launch helpers for every kernel family, and cuBLAS SGEMM loaded at run
-// time with dlopen (no link-time dependency on a CUDA toolkit).
+// device copies (asynchronous ones through page-locked HostBuffers), CUDA
+// graphs captured from a stream, the embedded kernel module (cuda/kernels)
+// with typed launch helpers for every kernel family, and cuBLAS SGEMM
+// loaded at run time with dlopen (no link-time dependency on a CUDA
+// toolkit).
 //
 // Everything but this file is built only with the gpu build tag, because
 // gorgonia.org/cu links against the driver's libcuda.so.1 and ends the

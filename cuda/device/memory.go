@@ -118,11 +118,15 @@ func (a *Arena) Close() error {
 // read src when the call returns and a device-to-host copy has filled dst
 // when the call returns (it waits for the earlier work on the stream);
 // the host slices may be reused right away. Lengths must match exactly.
+// They cannot be captured into a Graph (see UploadAsync, DownloadAsync).
 
 func hostPtr[T float32 | int32](s []T) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(s)) }
 
 // Upload copies src to dst on s.
 func Upload[T float32 | int32](s *Stream, dst Buffer, src []T) error {
+	if s.endCapture != nil {
+		return errCapturingGo("Upload")
+	}
 	if len(src) != dst.Len {
 		return fmt.Errorf("device: upload of %d elements into a buffer of %d", len(src), dst.Len)
 	}
@@ -136,6 +140,9 @@ func Upload[T float32 | int32](s *Stream, dst Buffer, src []T) error {
 
 // Download copies src to dst on s.
 func Download[T float32 | int32](s *Stream, dst []T, src Buffer) error {
+	if s.endCapture != nil {
+		return errCapturingGo("Download")
+	}
 	if len(dst) != src.Len {
 		return fmt.Errorf("device: download of a buffer of %d elements into %d", src.Len, len(dst))
 	}

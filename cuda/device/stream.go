@@ -2,13 +2,19 @@
 
 package device
 
-import "gorgonia.org/cu"
+import (
+	"errors"
+
+	"gorgonia.org/cu"
+)
 
 // Stream is a CUDA stream of the device (non-blocking with respect to the
 // legacy default stream).
 type Stream struct {
 	d *Device
 	s cu.Stream
+
+	endCapture func() // while capturing: unlocks the capturing goroutine's thread
 }
 
 // NewStream creates a stream.
@@ -36,9 +42,18 @@ func (s *Stream) WaitEvent(ev *Event) error {
 	return s.d.do(func() error { return call("cuStreamWaitEvent", s.s.Wait(ev.e, 0)) })
 }
 
-// Close destroys the stream (work queued on it still completes).
+// Close destroys the stream (work queued on it still completes). A capture
+// still under way is ended and discarded first.
 func (s *Stream) Close() error {
-	return s.d.do(func() error { return call("cuStreamDestroy", s.s.Destroy()) })
+	var err error
+	if s.endCapture != nil {
+		g, e := s.EndCapture()
+		if g != nil {
+			e = g.Close()
+		}
+		err = e
+	}
+	return errors.Join(err, s.d.do(func() error { return call("cuStreamDestroy", s.s.Destroy()) }))
 }
 
 // Event is a CUDA event, for ordering streams and timing.
