@@ -15,8 +15,24 @@ import (
 type Executor struct {
 	S *Schedule
 	B Backend
+	// Eager turns off recording the schedule on a Recorder backend.
+	Eager bool
+	// RecordErr says why a Recorder backend runs the schedule eagerly:
+	// its recording failed (nil while recording works or was not tried).
+	RecordErr error
 
-	extra int // values reserved after the schedule's arena (see Extra)
+	extra  int          // values reserved after the schedule's arena (see Extra)
+	runs   int          // schedule runs queued since the arena was laid out
+	replay func() error // the recorded schedule
+}
+
+// Recorder is a Backend that can record the calls a function queues,
+// without running them, and replay them with one call: a GPU's CUDA
+// graphs. A replay uses the arena as it is then (new arguments are
+// uploaded into the same buffers first). Recordings become invalid when
+// Reserve grows the arena.
+type Recorder interface {
+	Record(run func() error) (replay func() error, err error)
 }
 
 // New compiles p (default Config) for b and uploads its constants.
@@ -63,7 +79,7 @@ func (e *Executor) Extra(n int) (Buf, error) {
 		if err := e.uploadConsts(); err != nil {
 			return Buf{}, err
 		}
-		e.extra = n
+		e.extra, e.runs, e.replay = n, 0, nil
 	}
 	return Buf{Off: e.S.ArenaSize, Len: n}, nil
 }
@@ -117,10 +133,36 @@ func (e *Executor) BindData(n *G.Node, d []float32) error {
 
 // Run executes the schedule once and waits for it.
 func (e *Executor) Run() error {
-	if err := e.S.Run(e.B); err != nil {
+	if err := e.queue(); err != nil {
 		return err
 	}
 	return e.B.Synchronize()
+}
+
+// queue queues one run of the schedule. On a Recorder backend the first
+// run is queued call by call (it performs lazy set-up such as kernel
+// lookups and library workspaces, which a recording must not), the
+// second is recorded and replayed, later ones replay the recording; when
+// recording fails the schedule keeps running call by call and RecordErr
+// says why.
+func (e *Executor) queue() error {
+	rec, ok := e.B.(Recorder)
+	if !ok || e.Eager || e.RecordErr != nil {
+		return e.S.Run(e.B)
+	}
+	e.runs++
+	if e.replay == nil {
+		if e.runs == 1 {
+			return e.S.Run(e.B)
+		}
+		replay, err := rec.Record(func() error { return e.S.Run(e.B) })
+		if err != nil {
+			e.RecordErr = err
+			return e.S.Run(e.B)
+		}
+		e.replay = replay
+	}
+	return e.replay()
 }
 
 // Read downloads n's value.

@@ -3,6 +3,7 @@
 package exec
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/vigil-ml/vigil/cuda/device"
@@ -16,8 +17,30 @@ type GPUBackend struct {
 	S    *device.Stream
 	Blas *device.Blas
 
-	arena *device.Arena
-	base  device.Buffer // the whole arena
+	arena  *device.Arena
+	base   device.Buffer   // the whole arena
+	graphs []*device.Graph // recordings over the current arena
+}
+
+// Record captures the calls run queues into a CUDA graph; replay launches
+// it. See Recorder and device.Stream.Capture.
+func (g *GPUBackend) Record(run func() error) (func() error, error) {
+	gr, err := g.S.Capture(run)
+	if err != nil {
+		return nil, err
+	}
+	g.graphs = append(g.graphs, gr)
+	return func() error { return gr.Launch(g.S) }, nil
+}
+
+// closeGraphs frees every recording (their replays fail from then on).
+func (g *GPUBackend) closeGraphs() error {
+	var err error
+	for _, gr := range g.graphs {
+		err = errors.Join(err, gr.Close())
+	}
+	g.graphs = nil
+	return err
 }
 
 // NewGPUBackend creates a stream and a cuBLAS handle on d; Reserve
@@ -37,7 +60,7 @@ func NewGPUBackend(d *device.Device) (*GPUBackend, error) {
 
 // Close frees the arena, the cuBLAS handle and the stream.
 func (g *GPUBackend) Close() error {
-	err := g.S.Synchronize()
+	err := errors.Join(g.S.Synchronize(), g.closeGraphs())
 	if g.arena != nil {
 		if e := g.arena.Close(); err == nil {
 			err = e
@@ -61,6 +84,9 @@ func (g *GPUBackend) Reserve(n int) error {
 	}
 	if g.arena != nil {
 		if err := g.S.Synchronize(); err != nil {
+			return err
+		}
+		if err := g.closeGraphs(); err != nil {
 			return err
 		}
 		if err := g.arena.Close(); err != nil {
@@ -126,4 +152,7 @@ func (g *GPUBackend) Download(dst []float32, src Buf) error {
 // Synchronize waits for the stream.
 func (g *GPUBackend) Synchronize() error { return g.S.Synchronize() }
 
-var _ Backend = (*GPUBackend)(nil)
+var (
+	_ Backend  = (*GPUBackend)(nil)
+	_ Recorder = (*GPUBackend)(nil)
+)

@@ -41,7 +41,7 @@ func (r *Runner) Step(rng *rand.Rand, u graph.Update) (bool, error) {
 		return false, err
 	}
 	b, st := r.e.B, r.res
-	if err := r.e.S.Run(b); err != nil {
+	if err := r.e.queue(); err != nil {
 		return false, err
 	}
 	if err := b.Fill(st.flag, 1, 0); err != nil {
