@@ -7,7 +7,7 @@ PEERS    ?= $(SHARED)/bench/peers
 OUT      ?= runs
 
 .PHONY: all build demo test test-short vet fuzz bench bench-deps sea-fast sea-convvae clean
-.PHONY: cuda-deps kernels kernels-check cuda vet-gpu
+.PHONY: cuda-deps kernels kernels-check cuda vet-gpu gpu-check-build
 
 all: build
 
@@ -104,3 +104,16 @@ vet-gpu: $(CUDA_DEPS)
 	$(GPU_ENV) $(GO) vet -tags gpu ./...
 	@if ls $(KERNELS_DIR)/*.cu >/dev/null 2>&1; then $(MAKE) --no-print-directory kernels-check CUDA_DEPS=; \
 	else echo "vet-gpu: no .cu files in $(KERNELS_DIR)"; fi
+
+## gpu-check-build: everything a GPU machine without Go needs to check the GPU path, packed
+## into bin/gpu-check.tgz: vigil, vigil-cuda and the gpu-tagged test binaries (stripped); run
+## them there with scripts/gpu-check.sh, which unpacks it
+gpu-check-build: $(CUDA_DEPS)
+	rm -rf $(BIN)/gpu && mkdir -p $(BIN)/gpu
+	$(GO) build -buildvcs=auto -ldflags=-s -o $(BIN)/gpu/vigil ./cmd/vigil
+	$(GPU_ENV) $(GO) build -tags gpu -buildvcs=auto -ldflags=-s -o $(BIN)/gpu/vigil-cuda ./cmd/vigil-cuda
+	for p in cuda/device cuda/exec models/convvae; do \
+		$(GPU_ENV) $(GO) test -c -tags gpu -ldflags=-s -o $(BIN)/gpu/$$(basename $$p).test ./$$p || exit 1; \
+	done
+	tar czf $(BIN)/gpu-check.tgz -C $(BIN) gpu
+	@ls -l $(BIN)/gpu-check.tgz
