@@ -16,20 +16,35 @@ import (
 // running executable and then on PATH.
 const HelperName = "vigil-cuda"
 
-// ProbeTimeout bounds how long Probe waits for the GPU build to answer.
-const ProbeTimeout = 20 * time.Second
+// ProbeTimeout bounds how long Probe waits for the GPU build to answer
+// (it opens and self-tests every GPU).
+const ProbeTimeout = 60 * time.Second
+
+// UnusablePrefix starts the line of a GPU that the GPU build found but
+// cannot use (see ProbeGPU).
+const UnusablePrefix = "unusable "
 
 // Probe is what the GPU build reported about this machine.
 type Probe struct {
-	Helper  string   // path of the GPU build that was run, "" when none was found
-	Devices []string // one line per GPU, e.g. "cuda:0: NVIDIA H100 80GB HBM3 (sm_90)"
-	Err     error    // why no GPU is usable; nil when Devices is non-empty
+	Helper   string   // path of the GPU build that was run, "" when none was found
+	Devices  []string // usable GPUs, e.g. "cuda:0: NVIDIA H100 80GB HBM3 (sm_90) self-test ok"
+	Unusable []string // GPUs found but not usable, e.g. "cuda:1: NVIDIA H100 80GB HBM3 (sm_90): self-test: ..."
+	Err      error    // why no GPU is usable; nil when Devices is non-empty
 }
 
 // ProbeGPU finds the GPU build and runs `vigil-cuda devices` in a child
-// process to list the usable GPUs (lines starting "cuda:"; a non-zero exit
-// with the reason on stderr when there is none). The CUDA driver is never loaded into this process, so a
-// missing driver, library or GPU is an answer here, not a crash.
+// process. The CUDA driver is never loaded into this process, so a missing
+// driver, library or GPU is an answer here, not a crash.
+//
+// The contract: the GPU build opens each GPU and runs cuda/selftest on it,
+// then prints one stdout line per GPU,
+//
+//	cuda:N: NAME (sm_XY) self-test ok          usable
+//	unusable cuda:N: NAME (sm_XY): REASON      found, but opening it or the self-test failed
+//
+// and exits 0 when at least one GPU is usable. Otherwise it exits non-zero
+// with the reason (the self-test's failure included) on the first line of
+// stderr. Other stdout lines are ignored.
 func ProbeGPU(ctx context.Context) Probe {
 	helper, err := findHelper()
 	if err != nil {
@@ -43,9 +58,16 @@ func ProbeGPU(ctx context.Context) Probe {
 	runErr := cmd.Run()
 	p := Probe{Helper: helper}
 	for _, line := range strings.Split(stdout.String(), "\n") {
+		line = strings.TrimSpace(line)
 		if strings.HasPrefix(line, "cuda:") {
-			p.Devices = append(p.Devices, strings.TrimSpace(line))
+			p.Devices = append(p.Devices, line)
+		} else if s, ok := strings.CutPrefix(line, UnusablePrefix); ok {
+			p.Unusable = append(p.Unusable, s)
 		}
+	}
+	if ctx.Err() == context.DeadlineExceeded {
+		runErr = fmt.Errorf("no answer within %v", ProbeTimeout)
+		stderr.Reset()
 	}
 	if runErr != nil || len(p.Devices) == 0 {
 		p.Devices = nil
@@ -69,7 +91,7 @@ func findHelper() (string, error) {
 }
 
 func firstLine(s string, err error) string {
-	s = strings.TrimSpace(s)
+	s = strings.TrimPrefix(strings.TrimSpace(s), "vigil: ")
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		s = s[:i]
 	}
@@ -82,8 +104,9 @@ func firstLine(s string, err error) string {
 	return "reported no GPU"
 }
 
-// UseGPUBuildError says a run asked for a GPU that only the GPU build can
-// drive: the command line re-runs the same command under Helper.
+// UseGPUBuildError says a run is to use a GPU (Devices are the usable ones)
+// that only the GPU build can drive: the command line re-runs the same
+// command under Helper.
 type UseGPUBuildError struct {
 	Helper  string
 	Devices []string

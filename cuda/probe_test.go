@@ -20,9 +20,23 @@ func fakeHelper(t *testing.T, script string) {
 }
 
 func TestProbeParsesTheGPUBuildsAnswer(t *testing.T) {
-	fakeHelper(t, "echo 'vigil-cuda: 1 GPU(s), driver supports CUDA 13.0'\necho 'cuda:0: NVIDIA H100 (sm_90)'\n")
+	fakeHelper(t, "echo 'vigil-cuda: 2 GPU(s), driver supports CUDA 13.0'\n"+
+		"echo 'cuda:0: NVIDIA H100 (sm_90) self-test ok'\n"+
+		"echo 'unusable cuda:1: NVIDIA H100 (sm_90): self-test: step 1: loss differs'\n")
 	p := ProbeGPU(context.Background())
-	if p.Err != nil || len(p.Devices) != 1 || p.Devices[0] != "cuda:0: NVIDIA H100 (sm_90)" {
+	if p.Err != nil || len(p.Devices) != 1 || p.Devices[0] != "cuda:0: NVIDIA H100 (sm_90) self-test ok" ||
+		len(p.Unusable) != 1 || p.Unusable[0] != "cuda:1: NVIDIA H100 (sm_90): self-test: step 1: loss differs" {
+		t.Fatalf("probe = %+v", p)
+	}
+}
+
+// A GPU that fails the self-test is found but not usable: the reason is
+// the GPU build's, without its "vigil: " prefix.
+func TestProbeReportsAFailedSelfTest(t *testing.T) {
+	reason := "cuda:0: NVIDIA H100 (sm_90): self-test: step 1: gradient of enc1.b differs from the CPU reference by 0.01"
+	fakeHelper(t, "echo 'unusable "+reason+"'\necho 'vigil: "+reason+"' >&2\nexit 1\n")
+	p := ProbeGPU(context.Background())
+	if p.Err == nil || p.Err.Error() != "vigil-cuda: "+reason || len(p.Devices) != 0 || len(p.Unusable) != 1 {
 		t.Fatalf("probe = %+v", p)
 	}
 }

@@ -4,44 +4,42 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"strings"
 
 	"github.com/vigil-ml/vigil/cuda"
 )
 
-// autoNote says why device auto stays on the CPU where a GPU exists.
-const autoNote = "device auto trains on the CPU until GPU training is verified; set device=cuda to use the GPU"
-
 // resolveDevice maps the config's device to the one this process trains on.
-// In the GPU build (vigil-cuda) cuda and cuda:N are taken as they are (the
-// driver is loaded in-process; opening the device reports what is wrong).
-// The pure-Go build probes the GPU in a child process, so a missing driver
-// or GPU never crashes a run: auto falls back to the CPU with one log line
-// saying why, and cuda either fails with one sentence or, where a GPU is
-// found, returns a *cuda.UseGPUBuildError so the command line re-runs
-// itself under the GPU build.
+// A GPU is usable only once the GPU build has passed cuda/selftest on it.
+// The GPU build (vigil-cuda) runs the self-test in-process (gpuSelect). The
+// pure-Go build probes the GPU build in a child process, so a missing driver
+// or GPU never crashes a run, and where a usable GPU is found returns a
+// *cuda.UseGPUBuildError so the command line re-runs itself under the GPU
+// build. Without a usable GPU, auto trains on the CPU with one log line
+// saying why, and cuda or cuda:N fail with one sentence.
 func resolveDevice(ctx context.Context, device string, log *slog.Logger) (string, error) {
 	if device == "cpu" {
 		return "cpu", nil
 	}
-	if gpuFactory != nil {
-		if device == "auto" {
-			log.Info("training on the CPU", "reason", autoNote)
-			return "cpu", nil
+	var why error
+	if gpuSelect != nil {
+		dev, err := gpuSelect(device)
+		if err == nil {
+			if device == "auto" {
+				log.Info("training on the GPU", "device", dev, "reason", "it passed the self-test")
+			}
+			return dev, nil
 		}
-		return device, nil
+		why = err
+	} else {
+		probe := cuda.ProbeGPU(ctx)
+		if probe.Err == nil {
+			return "", &cuda.UseGPUBuildError{Helper: probe.Helper, Devices: probe.Devices}
+		}
+		why = probe.Err
 	}
-	probe := cuda.ProbeGPU(ctx)
 	if device == "auto" {
-		reason := autoNote + " (found " + strings.Join(probe.Devices, "; ") + ")"
-		if probe.Err != nil {
-			reason = "no usable GPU: " + probe.Err.Error()
-		}
-		log.Info("training on the CPU", "reason", reason)
+		log.Info("training on the CPU", "reason", "no usable GPU: "+why.Error())
 		return "cpu", nil
 	}
-	if probe.Err != nil {
-		return "", fmt.Errorf("device %s requested but no usable GPU: %s; use --set device=cpu or device=auto", device, probe.Err)
-	}
-	return "", &cuda.UseGPUBuildError{Helper: probe.Helper, Devices: probe.Devices}
+	return "", fmt.Errorf("device %s requested but no usable GPU: %v; use --set device=cpu or device=auto", device, why)
 }

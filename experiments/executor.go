@@ -11,6 +11,12 @@ import (
 // "cuda:N"); only a gpu build sets it.
 var gpuFactory func(device string) (graph.RunnerFactory, error)
 
+// gpuSelect returns the GPU to train on for device auto (the first that
+// passes cuda/selftest, "cuda:N"), or device itself ("cuda", "cuda:N") when
+// that GPU passes; the error says why there is none. Only a gpu build sets
+// it.
+var gpuSelect func(device string) (string, error)
+
 // runnerFactory returns how the model graphs of cfg run on device: on a GPU
 // the GPU backend of cuda/exec (gpu build only); on the CPU nil for
 // gorgonia's tape machine (executor tape) or cuda/exec's CPU backend

@@ -1,9 +1,11 @@
 package experiments
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"math"
 	"os"
 	"path/filepath"
@@ -183,22 +185,57 @@ func TestExecutorKey(t *testing.T) {
 	}
 }
 
-func TestCudaWithAGPUHandsOverToTheGPUBuild(t *testing.T) {
+// standIn puts a script named vigil-cuda on PATH in place of the GPU build.
+func standIn(t *testing.T, script string) {
+	t.Helper()
+	if gpuSelect != nil {
+		t.Skip("the GPU build tests its GPUs in-process")
+	}
 	dir := t.TempDir()
-	script := "#!/bin/sh\necho 'cuda:0: Test GPU (sm_90)'\n"
-	if err := os.WriteFile(filepath.Join(dir, "vigil-cuda"), []byte(script), 0o755); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "vigil-cuda"), []byte("#!/bin/sh\n"+script), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+}
+
+func TestAUsableGPUHandsTheRunOverToTheGPUBuild(t *testing.T) {
+	standIn(t, "echo 'cuda:0: Test GPU (sm_90) self-test ok'\n")
 	cfg := tinyConfig(t)
+	for _, dev := range []string{"cuda", "cuda:0", "auto"} {
+		cfg.Device = dev
+		_, err := Run(context.Background(), cfg, RunOptions{Out: t.TempDir()})
+		var use *cuda.UseGPUBuildError
+		if !errors.As(err, &use) || !strings.HasSuffix(use.Helper, "vigil-cuda") || len(use.Devices) != 1 {
+			t.Fatalf("device %s with a usable GPU: %v", dev, err)
+		}
+	}
+}
+
+// A GPU that fails the self-test keeps auto on the CPU, with one log line
+// giving the failure, and makes cuda fail with one sentence giving it.
+func TestAFailedSelfTestKeepsAutoOnTheCPU(t *testing.T) {
+	reason := "cuda:0: Test GPU (sm_90): self-test: step 1: gradient of enc1.b differs from the CPU reference by 0.01"
+	standIn(t, "echo 'unusable "+reason+"'\necho 'vigil: "+reason+"' >&2\nexit 1\n")
+	cfg := tinyConfig(t)
+	cfg.Device = "auto"
+	var log bytes.Buffer
+	if _, err := Run(context.Background(), cfg, RunOptions{Out: t.TempDir(), Log: slog.New(slog.NewTextHandler(&log, nil))}); err != nil {
+		t.Fatalf("device auto with a failed self-test must train on the CPU: %v", err)
+	}
+	var lines []string
+	for _, l := range strings.Split(log.String(), "\n") {
+		if strings.Contains(l, "GPU") {
+			lines = append(lines, l)
+		}
+	}
+	if len(lines) != 1 || !strings.Contains(lines[0], "training on the CPU") || !strings.Contains(lines[0], reason) {
+		t.Fatalf("log lines about the GPU: %q", lines)
+	}
+	t.Log(lines[0])
 	cfg.Device = "cuda"
 	_, err := Run(context.Background(), cfg, RunOptions{Out: t.TempDir()})
-	var use *cuda.UseGPUBuildError
-	if !errors.As(err, &use) || !strings.HasSuffix(use.Helper, "vigil-cuda") || len(use.Devices) != 1 {
-		t.Fatalf("device cuda with a GPU: %v", err)
+	if err == nil || !strings.Contains(err.Error(), "no usable GPU: vigil-cuda: "+reason) || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("device cuda with a failed self-test: %v", err)
 	}
-	cfg.Device = "auto"
-	if _, err := Run(context.Background(), cfg, RunOptions{Out: t.TempDir()}); err != nil {
-		t.Fatalf("device auto with a GPU must train on the CPU: %v", err)
-	}
+	t.Log(err)
 }

@@ -15,12 +15,7 @@ import (
 
 // tinyConfig is a small ConvVAE with a strided layer, dropout and a
 // transposed convolution.
-func tinyConfig() convvae.Config {
-	c := convvae.Seed(12, 8)
-	c.Filters, c.Strides, c.Dropouts = []int{4, 8}, []int{1, 2}, []float64{0, 0.1}
-	c.Dense, c.DecoderFilters = 8, 4
-	return c
-}
+func tinyConfig() convvae.Config { return convvae.Tiny() }
 
 // closeTo reports values of got differing from want by more than tol
 // relative, elementwise with an absolute floor of a hundredth of want's

@@ -27,7 +27,7 @@ type Runner struct {
 	loss    *G.Node
 	outputs []*G.Node // loss first
 	grads   [][]float32
-	gradVal []int // lowered value of each parameter's gradient, aligned with Params
+	gradVal []int     // lowered value of each parameter's gradient, aligned with Params
 	res     *resident // the device copies of the parameters, while held
 
 	hostNoise bool       // draw dropout masks on the host too (see HostNoise)

@@ -55,3 +55,13 @@ func (c Config) Validate() error {
 	}
 	return errors.Join(errs...)
 }
+
+// Tiny is a 12x8 model with every layer kind of the seed (a strided
+// convolution, dropout, the transposed convolution) at a few hundred
+// parameters: for tests and the GPU self-test.
+func Tiny() Config {
+	c := Seed(12, 8)
+	c.Filters, c.Strides, c.Dropouts = []int{4, 8}, []int{1, 2}, []float64{0, 0.1}
+	c.Dense, c.DecoderFilters = 8, 4
+	return c
+}

@@ -24,12 +24,7 @@ func TestSeedArchitectureHasThePublishedParameterCount(t *testing.T) {
 }
 
 // tiny is a small config that trains in well under a second.
-func tiny() Config {
-	c := Seed(12, 8)
-	c.Filters, c.Strides, c.Dropouts = []int{4, 8}, []int{1, 2}, []float64{0, 0.1}
-	c.Dense, c.DecoderFilters = 8, 4
-	return c
-}
+func tiny() Config { return Tiny() }
 
 // stripes makes n windows of two alternating patterns with noise, in [0, 1].
 func stripes(n, rows, cols int, rng *rand.Rand) Windows {

@@ -15,12 +15,15 @@ func listGPUs(cmd *cobra.Command) error {
 	out := cmd.OutOrStdout()
 	p := cuda.ProbeGPU(cmd.Context())
 	if p.Err != nil {
-		fmt.Fprintf(out, "cuda: none (%v)\n", p.Err)
+		fmt.Fprintf(out, "cuda: none usable (%v)\n", p.Err)
 		return nil
 	}
 	for _, d := range p.Devices {
 		fmt.Fprintln(out, d)
 	}
-	fmt.Fprintf(out, "(reported by %s; runs with device=cuda continue there, device=auto stays on the CPU)\n", p.Helper)
+	for _, d := range p.Unusable {
+		fmt.Fprintln(out, cuda.UnusablePrefix+d)
+	}
+	fmt.Fprintf(out, "(reported by %s; runs with device=auto, cuda or cuda:N continue there)\n", p.Helper)
 	return nil
 }

@@ -1,0 +1,194 @@
+// Package selftest checks a cuda/exec backend numerically: a few training
+// steps of a tiny ConvVAE run on it and on the CPU reference backend, and
+// the loss, every parameter gradient and every parameter update must
+// agree. The GPU build runs it on a GPU before calling the GPU usable.
+package selftest
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/vigil-ml/vigil/cuda/exec"
+	"github.com/vigil-ml/vigil/graph"
+	"github.com/vigil-ml/vigil/models/convvae"
+	"github.com/vigil-ml/vigil/trainers"
+)
+
+// Tolerance bounds the relative 2-norm difference ||got-want|| / ||want||
+// of the loss, of each gradient and of each parameter's update. Both
+// backends compute in float32 and differ only in summation order, about
+// 1e-6 on this model.
+const Tolerance = 1e-3
+
+// Steps is the number of training steps compared.
+const Steps = 3
+
+const (
+	batch = 3
+	lr    = 1e-2
+)
+
+// Check trains the tiny model for Steps steps on a backend from newBackend
+// and on exec.NewCPUBackend() from the same seeded parameters, inputs and
+// noise, with Adam applied on each backend as in device training. It
+// returns an error naming the first value (the loss, a parameter's
+// gradient or its update) that is not finite or differs by more than
+// Tolerance.
+func Check(newBackend func() (exec.Backend, error)) (err error) {
+	want, err := newSide(exec.CPUFactory())
+	if err != nil {
+		return fmt.Errorf("self-test: reference: %w", err)
+	}
+	defer want.close(&err)
+	got, err := newSide(exec.Factory(newBackend))
+	if err != nil {
+		return fmt.Errorf("self-test: %w", err)
+	}
+	defer got.close(&err)
+	data := rand.New(rand.NewPCG(3, 4))
+	x := make([]float32, got.net.X.Shape().TotalSize())
+	for s := 1; s <= Steps; s++ {
+		for i := range x {
+			x[i] = data.Float32()
+		}
+		if err := step(s, x, got, want); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// side is the tiny model on one backend, with its optimizer.
+type side struct {
+	net *convvae.Net
+	rr  graph.ResidentRunner
+	opt *trainers.Adam
+}
+
+func newSide(f graph.RunnerFactory) (*side, error) {
+	m, err := convvae.New(convvae.Tiny(), rand.New(rand.NewPCG(1, 2)))
+	if err != nil {
+		return nil, err
+	}
+	n, err := m.BuildWith(graph.Train, batch, f)
+	if err != nil {
+		return nil, err
+	}
+	rr, ok := n.Program.(graph.ResidentRunner)
+	if !ok {
+		_ = n.Close()
+		return nil, fmt.Errorf("the train net runs on %T, which cannot hold its parameters", n.Program)
+	}
+	return &side{net: n, rr: rr, opt: trainers.NewAdam(trainers.AdamConfig{LR: lr})}, nil
+}
+
+func (sd *side) close(err *error) {
+	if e := sd.net.Close(); *err == nil && e != nil {
+		*err = fmt.Errorf("self-test: %w", e)
+	}
+}
+
+// noise returns the generator of step s's noise, the same on both sides.
+func noise(s int) *rand.Rand { return rand.New(rand.NewPCG(5, uint64(s))) }
+
+// step compares one forward and backward pass on input x, then one Adam
+// update applied by each backend.
+func step(s int, x []float32, got, want *side) error {
+	var losses [2]float64
+	var grads [2][][]float32
+	for k, sd := range []*side{got, want} {
+		if err := graph.SetInput(sd.net.X, x); err != nil {
+			return err
+		}
+		if err := sd.rr.Run(noise(s)); err != nil {
+			return fmt.Errorf("self-test: step %d: %w", s, err)
+		}
+		var err error
+		if losses[k], err = sd.rr.Loss(); err != nil {
+			return err
+		}
+		if grads[k], err = sd.rr.Grads(); err != nil {
+			return err
+		}
+	}
+	if err := compare(s, "loss", []float32{float32(losses[0])}, []float32{float32(losses[1])}); err != nil {
+		return err
+	}
+	params := want.rr.Params()
+	for i, p := range params {
+		if err := compare(s, "gradient of "+p.Name, grads[0][i], grads[1][i]); err != nil {
+			return err
+		}
+	}
+	var deltas [2][][]float32
+	for k, sd := range []*side{got, want} {
+		var err error
+		if deltas[k], err = sd.update(s); err != nil {
+			return err
+		}
+	}
+	for i, p := range params {
+		if err := compare(s, "update of "+p.Name, deltas[0][i], deltas[1][i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// update runs step s again with an Adam update applied on the backend and
+// returns how much each parameter changed.
+func (sd *side) update(s int) ([][]float32, error) {
+	params := sd.rr.Params()
+	before := make([][]float32, len(params))
+	for i, p := range params {
+		before[i] = append([]float32(nil), p.Data()...)
+	}
+	u, err := sd.opt.NextUpdate(params)
+	if err != nil {
+		return nil, err
+	}
+	applied, err := sd.rr.Step(noise(s), u)
+	if err != nil {
+		return nil, fmt.Errorf("self-test: step %d: update: %w", s, err)
+	}
+	if !applied {
+		return nil, fmt.Errorf("self-test: step %d: the update was not applied: the backend found a non-finite value", s)
+	}
+	sd.opt.Advance()
+	if err := sd.rr.Sync(); err != nil {
+		return nil, fmt.Errorf("self-test: step %d: %w", s, err)
+	}
+	for i, p := range params {
+		for j, v := range p.Data() {
+			before[i][j] = v - before[i][j]
+		}
+	}
+	return before, nil
+}
+
+// compare checks that got and want are finite and within Tolerance.
+func compare(s int, name string, got, want []float32) error {
+	if len(got) != len(want) {
+		return fmt.Errorf("self-test: step %d: %s has %d values, want %d", s, name, len(got), len(want))
+	}
+	var d2, w2 float64
+	for i := range got {
+		g, w := float64(got[i]), float64(want[i])
+		if math.IsNaN(w) || math.IsInf(w, 0) {
+			return fmt.Errorf("self-test: step %d: %s[%d] is %v on the CPU reference", s, name, i, w)
+		}
+		if math.IsNaN(g) || math.IsInf(g, 0) {
+			return fmt.Errorf("self-test: step %d: %s[%d] is %v (CPU reference %v)", s, name, i, g, w)
+		}
+		d2 += (g - w) * (g - w)
+		w2 += w * w
+	}
+	if d2 == 0 {
+		return nil
+	}
+	if e := math.Sqrt(d2 / w2); !(e <= Tolerance) {
+		return fmt.Errorf("self-test: step %d: %s differs from the CPU reference by %.3g (relative 2-norm, tolerance %g)", s, name, e, Tolerance)
+	}
+	return nil
+}
