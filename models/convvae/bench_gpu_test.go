@@ -3,7 +3,6 @@
 package convvae
 
 import (
-	"math/rand/v2"
 	"testing"
 
 	"github.com/vigil-ml/vigil/cuda/device"
@@ -17,29 +16,15 @@ import (
 // replayed as a CUDA graph, the loss read back every step), batch 16, the
 // configuration of torch_convvae.py; it reports samples/s.
 func BenchmarkGPUConvVAEStepBatch16(b *testing.B) {
-	const batch = 16
 	d, err := device.Open(0)
 	if err != nil {
 		b.Skipf("no usable GPU: %v", err)
 	}
 	defer d.Close()
-	m, err := New(Seed(100, 50), rand.New(rand.NewPCG(1, 1)))
-	if err != nil {
-		b.Fatal(err)
-	}
-	rng := rand.New(rand.NewPCG(2, 2))
-	w := Windows{N: batch, Size: 100 * 50, Data: make([]float32, batch*100*50)}
-	for i := range w.Data {
-		w.Data[i] = rng.Float32()
-	}
-	f := exec.Factory(func() (exec.Backend, error) { return exec.NewGPUBackend(d) })
-	task, err := NewTaskWith(m, w, allIdx(batch), nil, batch, batch, f)
-	if err != nil {
-		b.Fatal(err)
-	}
+	task, rng := benchTask(b, exec.Factory(func() (exec.Backend, error) { return exec.NewGPUBackend(d) }))
 	defer task.Close()
 	opt := trainers.NewAdam(trainers.AdamConfig{LR: 1e-3})
-	idx := allIdx(batch)
+	idx := allIdx(benchBatch)
 	step := func() {
 		u, err := opt.NextUpdate(task.Params())
 		if err != nil {
@@ -63,5 +48,5 @@ func BenchmarkGPUConvVAEStepBatch16(b *testing.B) {
 	if err := task.SyncParams(); err != nil {
 		b.Fatal(err)
 	}
-	b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "samples/s")
+	b.ReportMetric(float64(benchBatch*b.N)/b.Elapsed().Seconds(), "samples/s")
 }

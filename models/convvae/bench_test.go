@@ -3,29 +3,39 @@ package convvae
 import (
 	"math/rand/v2"
 	"testing"
+
+	"github.com/vigil-ml/vigil/graph"
 )
+
+// benchBatch is the batch size of the benchmarks (and of torch_convvae.py).
+const benchBatch = 16
+
+// benchTask is the seed model on benchBatch random 100x50 windows, its
+// nets built with factory, and the RNG of the steps.
+func benchTask(b *testing.B, factory graph.RunnerFactory) (*Task, *rand.Rand) {
+	m, err := New(Seed(100, 50), rand.New(rand.NewPCG(1, 1)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(2, 2))
+	w := Windows{N: benchBatch, Size: 100 * 50, Data: make([]float32, benchBatch*100*50)}
+	for i := range w.Data {
+		w.Data[i] = rng.Float32()
+	}
+	task, err := NewTaskWith(m, w, allIdx(benchBatch), nil, benchBatch, benchBatch, factory)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return task, rng
+}
 
 // BenchmarkConvVAEStepBatch16 times one training step (forward, backward and
 // a plain SGD update) of the seed's 2,911,589-parameter model on 1x100x50
 // windows, batch 16, and reports samples/s.
 func BenchmarkConvVAEStepBatch16(b *testing.B) {
-	const batch = 16
-	cfg := Seed(100, 50)
-	m, err := New(cfg, rand.New(rand.NewPCG(1, 1)))
-	if err != nil {
-		b.Fatal(err)
-	}
-	rng := rand.New(rand.NewPCG(2, 2))
-	w := Windows{N: batch, Size: 100 * 50, Data: make([]float32, batch*100*50)}
-	for i := range w.Data {
-		w.Data[i] = rng.Float32()
-	}
-	task, err := NewTask(m, w, allIdx(batch), nil, batch, batch)
-	if err != nil {
-		b.Fatal(err)
-	}
+	task, rng := benchTask(b, nil)
 	defer task.Close()
-	idx := allIdx(batch)
+	idx := allIdx(benchBatch)
 	step := func() {
 		_, grads, err := task.TrainStep(idx, rng)
 		if err != nil {
@@ -43,5 +53,5 @@ func BenchmarkConvVAEStepBatch16(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		step()
 	}
-	b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "samples/s")
+	b.ReportMetric(float64(benchBatch*b.N)/b.Elapsed().Seconds(), "samples/s")
 }
