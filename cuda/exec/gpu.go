@@ -20,6 +20,7 @@ type GPUBackend struct {
 	arena  *device.Arena
 	base   device.Buffer   // the whole arena
 	graphs []*device.Graph // recordings over the current arena
+	stage  stager          // pinned staging of large uploads
 }
 
 // Record captures the calls run queues into a CUDA graph; replay launches
@@ -60,7 +61,7 @@ func NewGPUBackend(d *device.Device) (*GPUBackend, error) {
 
 // Close frees the arena, the cuBLAS handle and the stream.
 func (g *GPUBackend) Close() error {
-	err := errors.Join(g.S.Synchronize(), g.closeGraphs())
+	err := errors.Join(g.S.Synchronize(), g.closeGraphs(), g.stage.close())
 	if g.arena != nil {
 		if e := g.arena.Close(); err == nil {
 			err = e
@@ -131,13 +132,17 @@ func (g *GPUBackend) bufs(n int, bs ...Buf) ([]device.Buffer, error) {
 	return out, nil
 }
 
-// Upload copies src into dst.
+// Upload copies src into dst; src may be reused when it returns. Large
+// uploads are staged through pinned memory and overlap the GPU's work.
 func (g *GPUBackend) Upload(dst Buf, src []float32) error {
 	d, err := g.buf(dst, dst.Len)
 	if err != nil {
 		return err
 	}
-	return device.Upload(g.S, d, src)
+	if len(src) != d.Len || len(src) < stageMin {
+		return device.Upload(g.S, d, src)
+	}
+	return g.stage.upload(g, d, src)
 }
 
 // Download copies src into dst after the queued work.
@@ -146,11 +151,23 @@ func (g *GPUBackend) Download(dst []float32, src Buf) error {
 	if err != nil {
 		return err
 	}
-	return device.Download(g.S, dst, s)
+	if err := device.Download(g.S, dst, s); err != nil {
+		return err
+	}
+	// A download into pageable memory returns once the copy is done, so
+	// everything queued before it, staged uploads included, has finished.
+	g.stage.drained()
+	return nil
 }
 
 // Synchronize waits for the stream.
-func (g *GPUBackend) Synchronize() error { return g.S.Synchronize() }
+func (g *GPUBackend) Synchronize() error {
+	if err := g.S.Synchronize(); err != nil {
+		return err
+	}
+	g.stage.drained()
+	return nil
+}
 
 var (
 	_ Backend  = (*GPUBackend)(nil)
