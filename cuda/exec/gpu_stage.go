@@ -22,7 +22,7 @@ type stager struct {
 
 // upload stages src and queues its copy into dst on g's stream.
 func (st *stager) upload(g *GPUBackend, dst device.Buffer, src []float32) error {
-	n := (len(src) + 63) / 64 * 64
+	n := alignUp(len(src))
 	if st.buf == nil || st.off+n > st.buf.Len() {
 		// Earlier staged copies may still read the buffer: drain first.
 		if err := g.S.Synchronize(); err != nil {

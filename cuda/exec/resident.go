@@ -6,7 +6,6 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"github.com/vigil-ml/vigil/cuda/program"
 	"github.com/vigil-ml/vigil/graph"
 )
 
@@ -127,22 +126,22 @@ func (r *Runner) take(u graph.Update) error {
 // happens before anything is uploaded).
 func (r *Runner) allocResident(rule graph.Rule) (*resident, error) {
 	st := &resident{rule: rule}
-	off := alignValues(1)
+	off := alignUp(1)
 	params := r.p.Params()
 	for _, p := range params {
-		off += rule.Moments() * alignValues(p.Size())
+		off += rule.Moments() * alignUp(p.Size())
 	}
 	extra, err := r.e.Extra(off)
 	if err != nil {
 		return nil, err
 	}
 	st.flag = extra.At(0, 1)
-	off = alignValues(1)
+	off = alignUp(1)
 	for _, p := range params {
 		ms := make([]Buf, rule.Moments())
 		for j := range ms {
 			ms[j] = extra.At(off, p.Size())
-			off += alignValues(p.Size())
+			off += alignUp(p.Size())
 		}
 		st.moments = append(st.moments, ms)
 	}
@@ -223,6 +222,3 @@ func (r *Runner) uploadParams() error {
 	}
 	return nil
 }
-
-// alignValues rounds n up to the memory plan's alignment.
-func alignValues(n int) int { return (n + program.Align - 1) / program.Align * program.Align }
