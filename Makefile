@@ -117,3 +117,5 @@ gpu-check-build: $(CUDA_DEPS)
 	done
 	tar czf $(BIN)/gpu-check.tgz -C $(BIN) gpu
 	@ls -l $(BIN)/gpu-check.tgz
+
+include cuda/emu/emu.mk

@@ -30,6 +30,13 @@
 #define VG_BLOCK_LOOP(r, rows) \
     for (int r = blockIdx.x; r < (rows); r += gridDim.x)
 
+// VG_SHARED(type, name, n) declares a block's __shared__ array of n
+// elements. The emulated device (cuda/emu) defines it to check every access
+// for races and uninitialised reads.
+#ifndef VG_SHARED
+#define VG_SHARED(type, name, n) __shared__ type name[n]
+#endif
+
 // Activation codes shared by the fused kernels (bias_act.cu).
 #define VG_ACT_LINEAR 0
 #define VG_ACT_RELU 1
@@ -85,8 +92,8 @@ __device__ __forceinline__ float vg_warp_max(float v) {
 // threads of the block must call it (blockDim.x a multiple of 32). The
 // summation order depends only on blockDim.x, so results are reproducible.
 __device__ __forceinline__ float vg_block_sum(float v) {
-    __shared__ float part[32];
-    __shared__ float total;
+    VG_SHARED(float, part, 32);
+    VG_SHARED(float, total, 1);
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
     v = vg_warp_sum(v);
     if (lane == 0) part[warp] = v;
@@ -94,18 +101,18 @@ __device__ __forceinline__ float vg_block_sum(float v) {
     if (warp == 0) {
         v = lane < (int)(blockDim.x >> 5) ? part[lane] : 0.0f;
         v = vg_warp_sum(v);
-        if (lane == 0) total = v;
+        if (lane == 0) total[0] = v;
     }
     __syncthreads();
-    const float r = total;
+    const float r = total[0];
     __syncthreads(); // part and total may be reused by the next call
     return r;
 }
 
 // vg_block_max is vg_block_sum with vg_max (the identity is -INFINITY).
 __device__ __forceinline__ float vg_block_max(float v) {
-    __shared__ float part[32];
-    __shared__ float total;
+    VG_SHARED(float, part, 32);
+    VG_SHARED(float, total, 1);
     const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
     v = vg_warp_max(v);
     if (lane == 0) part[warp] = v;
@@ -113,10 +120,10 @@ __device__ __forceinline__ float vg_block_max(float v) {
     if (warp == 0) {
         v = lane < (int)(blockDim.x >> 5) ? part[lane] : -INFINITY;
         v = vg_warp_max(v);
-        if (lane == 0) total = v;
+        if (lane == 0) total[0] = v;
     }
     __syncthreads();
-    const float r = total;
+    const float r = total[0];
     __syncthreads();
     return r;
 }
