@@ -6,7 +6,7 @@ SEA      ?= $(SHARED)/data/sea
 PEERS    ?= $(SHARED)/bench/peers
 OUT      ?= runs
 
-.PHONY: all build demo test test-short vet fuzz bench bench-deps sea-fast sea-convvae clean
+.PHONY: all build demo test test-emu test-short vet fuzz bench bench-deps sea-fast sea-convvae clean
 .PHONY: cuda-deps kernels kernels-check cuda vet-gpu gpu-check-build
 
 all: build
@@ -19,9 +19,15 @@ demo: build
 	$(BIN)/vigil run --out $(OUT)/demo
 	@echo "open $(OUT)/demo/report.html"
 
-## test: vet and run every test (fuzz seeds included)
+## test: vet and run every test (fuzz seeds included), then the GPU path's tests on the
+## emulated device (see cuda/emu/README.md)
 test: vet
 	$(GO) test -timeout 30m ./...
+	$(MAKE) --no-print-directory test-emu
+
+## test-emu: the emulated-device suite: the emulator's self-checks and every gpu-tagged test
+test-emu: emu $(BIN)/emu/emu_test $(BIN)/emu/fatbin_test
+	$(GPU_ENV) GO=$(GO) bash scripts/test-emu.sh
 
 vet:
 	$(GO) vet ./...

@@ -10,6 +10,9 @@ EMU_CC    ?= gcc
 # No FMA contraction and no fast math: the kernels' float arithmetic is
 # IEEE as written (the _rn intrinsics of the optimizer exist for that).
 EMU_FLAGS := -std=c++20 -O2 -g -fPIC -pthread -Wall -Wno-unused-function -ffp-contract=off -fno-fast-math
+# The driver is loaded with the program (not dlopen'ed): its thread-locals,
+# read by every emulated CUDA thread, can use the static TLS model.
+EMU_DRV_FLAGS := $(EMU_FLAGS) -ftls-model=initial-exec
 EMU_INC   := -I$(EMU_DIR)/include -I$(EMU_DIR)/driver -I$(EMU_DIR)/kernels -I$(EMU_GEN) -I$(KERNELS_DIR) -I$(CUDA_INCLUDE)
 EMU_DRV_SRC := $(wildcard $(EMU_DIR)/driver/*.cc)
 EMU_DRV_OBJ := $(patsubst $(EMU_DIR)/driver/%.cc,$(EMU_OUT)/obj/%.o,$(EMU_DRV_SRC)) $(EMU_OUT)/obj/fiber.o \
@@ -25,7 +28,7 @@ emu: $(EMU_LIB)/libcuda.so.1 $(EMU_LIB)/libcublas.so.13
 
 $(EMU_OUT)/obj/%.o: $(EMU_DIR)/driver/%.cc $(EMU_HDRS) | $(CUDA_DEPS)
 	@mkdir -p $(@D)
-	$(EMU_CXX) $(EMU_FLAGS) $(EMU_INC) -c -o $@ $<
+	$(EMU_CXX) $(EMU_DRV_FLAGS) $(EMU_INC) -c -o $@ $<
 
 $(EMU_OUT)/obj/fiber.o: $(EMU_DIR)/driver/fiber_x86_64.S
 	@mkdir -p $(@D)
@@ -48,7 +51,7 @@ $(EMU_GEN)/kernel_names.inc: $(EMU_GEN)/kernels_all.inc $(EMU_DIR)/kernels/kerne
 
 $(EMU_OUT)/obj/kernels.o: $(EMU_DIR)/kernels/kernels.cc $(EMU_GEN)/kernel_names.inc $(EMU_GEN)/kernels_all.inc $(EMU_HDRS)
 	@mkdir -p $(@D)
-	$(EMU_CXX) $(EMU_FLAGS) $(EMU_INC) -c -o $@ $(EMU_DIR)/kernels/kernels.cc
+	$(EMU_CXX) $(EMU_DRV_FLAGS) $(EMU_INC) -c -o $@ $(EMU_DIR)/kernels/kernels.cc
 
 $(EMU_GEN)/errors.cc: $(EMU_DIR)/build/gen_errors.sh | $(CUDA_DEPS)
 	@mkdir -p $(@D)
@@ -70,3 +73,12 @@ $(EMU_LIB)/libcuda.so.1: $(EMU_DRV_OBJ) $(EMU_OUT)/obj/stubs.o $(EMU_DIR)/build/
 $(EMU_LIB)/libcublas.so.13: $(EMU_BLAS_OBJ) $(EMU_LIB)/libcuda.so.1 $(EMU_DIR)/build/exports.map
 	$(EMU_CXX) -shared -pthread -Wl,-soname,libcublas.so.13 -Wl,--version-script=$(EMU_DIR)/build/exports.map -Wl,--no-undefined \
 		-static-libstdc++ -static-libgcc -o $@ $(EMU_BLAS_OBJ) -L$(EMU_LIB) -lcuda
+
+# The emulator's own tests: its execution model on test kernels, its driver
+# checks on the real module, and the fatbin parser (with sanitizers).
+$(EMU_OUT)/emu_test: $(EMU_DIR)/test/emu_test.cc $(filter-out $(EMU_OUT)/obj/kernels.o,$(EMU_DRV_OBJ)) $(EMU_OUT)/obj/kernels.o $(EMU_OUT)/obj/stubs.o
+	$(EMU_CXX) $(EMU_FLAGS) $(EMU_INC) -o $@ $^
+
+$(EMU_OUT)/fatbin_test: $(EMU_DIR)/driver/fatbin.cc $(EMU_DIR)/driver/test/fatbin_test.cc $(EMU_DIR)/driver/fatbin.h
+	$(EMU_CXX) -std=c++20 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -I$(EMU_DIR)/driver -o $@ \
+		$(EMU_DIR)/driver/fatbin.cc $(EMU_DIR)/driver/test/fatbin_test.cc

@@ -6,6 +6,7 @@
 //
 // "Docs" below is the cuBLAS API reference (cuBLAS 12.x/13.x, section
 // numbers of the 13.x edition); "reference BLAS" is Netlib's sgemm.f.
+#include <dlfcn.h>
 #include <inttypes.h>
 #include <stdio.h>
 
@@ -17,6 +18,25 @@
 #include "sgemm.h"
 #include "vgemu.h"
 
+// Workspace, as cuBLAS 12/13 documents it:
+//  - cublasCreate allocates the default workspace pool (2.4.8: "the default
+//    workspace pool allocated during the cuBLAS context creation"; 2.4.1:
+//    "It allocates hardware resources on the host and device"); here with
+//    cuMemAlloc_v2 in the current context, sized as cuBLAS's pool (4 MiB,
+//    32 MiB on sm_90/10x/12x: 2.4.8's table). So creating a handle inside
+//    a stream capture is refused, and breaks the capture, as cuBLAS's
+//    cudaMalloc would be. cublasDestroy frees it.
+//  - cublasSetWorkspace_v2 replaces the pool by the user's buffer until
+//    cublasSetStream_v2 "unconditionally resets the cuBLAS library
+//    workspace back to the default workspace pool" (2.4.7).
+//  - A GEMM captured without a user workspace allocates nothing with a
+//    capture-breaking call: 2.1.12 says "cuBLAS routines can create memory
+//    nodes through the use of stream-ordered allocation APIs,
+//    cudaMallocAsync and cudaFreeAsync", which a capture records (they fail
+//    only in child graphs or device-launched graphs). The emulated SGEMM
+//    needs no workspace, so it records no memory node either: a capture of
+//    it succeeds with or without cublasSetWorkspace_v2, as with cuBLAS.
+//
 // The handle: the CUDA context current at cublasCreate (docs 2.1.2: "tightly
 // coupled with the CUDA context that is current at the time of the
 // cublasCreate() call") and the settings below.
@@ -187,13 +207,19 @@ extern "C" {
 
 // Docs 2.4.1. Needs a current context (the emulation has no CUDA runtime to
 // create one): without one CUBLAS_STATUS_NOT_INITIALIZED, "the CUDA Runtime
-// initialization failed". Allocates the default workspace pool with
-// cuMemAlloc_v2 in that context ("It allocates hardware resources on the
-// host and device"): during a stream capture the driver refuses it (and
-// invalidates the capture) as it would refuse cuBLAS's cudaMalloc; a failed
-// allocation is CUBLAS_STATUS_ALLOC_FAILED.
+// initialization failed". Allocates the default workspace pool (see the
+// top of the file); a failed allocation is CUBLAS_STATUS_ALLOC_FAILED ("the
+// resources could not be allocated").
 cublasStatus_t cublasCreate_v2(cublasHandle_t* handle) {
   if (!handle) return CUBLAS_STATUS_INVALID_VALUE;
+  // Queued work and captured graphs keep pointers to run_gemm: the library
+  // stays loaded after dlclose (as with -z nodelete).
+  static std::once_flag pinned;
+  std::call_once(pinned, [] {
+    Dl_info info;
+    if (dladdr(reinterpret_cast<void*>(&run_gemm), &info) && info.dli_fname)
+      dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
+  });
   CUcontext ctx = nullptr;
   if (cuCtxGetCurrent(&ctx) != CUDA_SUCCESS || !ctx) return CUBLAS_STATUS_NOT_INITIALIZED;
   cublasContext* h = new (std::nothrow) cublasContext;

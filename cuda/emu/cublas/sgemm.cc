@@ -1,5 +1,7 @@
-// SGEMM driver: picks the micro-kernel for this CPU, splits C into MC x NC
-// blocks (per batch entry) and runs them on the emulator's workers.
+// SGEMM driver: picks the micro-kernel for this CPU (and, of an instruction
+// set's two tile shapes, the one that pads C less: a choice made by the
+// shape alone), splits C into MC x NC blocks per batch entry and runs them
+// on the emulator's workers.
 #include "sgemm.h"
 
 #include <stdlib.h>
@@ -45,29 +47,27 @@ const vg_sgemm_kernel* kernel() {
   return k;
 }
 
-// Packing buffers (MC*KC + KC*NC floats, 64-byte aligned), reused across
-// tasks and calls; freed when the library is unloaded.
+// Packing buffers of every kernel's size (the largest buf_floats, 64-byte
+// aligned), reused across tasks and calls; freed when the library is
+// unloaded.
 class BufferPool {
  public:
-  float* get(size_t floats) {
+  float* get() {
     {
       std::lock_guard<std::mutex> l(mu_);
-      if (floats_ == floats && !free_.empty()) {
+      if (!free_.empty()) {
         float* b = free_.back();
         free_.pop_back();
         return b;
       }
     }
-    const size_t bytes = (floats * sizeof(float) + 63) & ~size_t(63);
-    return static_cast<float*>(aligned_alloc(64, bytes));
+    int64_t floats = 0;
+    for (const vg_sgemm_kernel* k : {&vg_sgemm_generic, &vg_sgemm_avx2, &vg_sgemm_avx512})
+      for (; k; k = k->alt) floats = k->buf_floats > floats ? k->buf_floats : floats;
+    return static_cast<float*>(aligned_alloc(64, (size_t(floats) * sizeof(float) + 63) & ~size_t(63)));
   }
-  void put(float* b, size_t floats) {
+  void put(float* b) {
     std::lock_guard<std::mutex> l(mu_);
-    if (floats_ != floats) {  // the kernel changed: drop the old size
-      for (float* f : free_) free(f);
-      free_.clear();
-      floats_ = floats;
-    }
     free_.push_back(b);
   }
   ~BufferPool() {
@@ -76,7 +76,6 @@ class BufferPool {
 
  private:
   std::mutex mu_;
-  size_t floats_ = 0;
   std::vector<float*> free_;
 };
 
@@ -106,11 +105,10 @@ void task(int i, void* ctx) {
     scale(p, b, ic, jc, p.m - ic < r.k->mc ? p.m - ic : r.k->mc, p.n - jc < r.k->nc ? p.n - jc : r.k->nc);
     return;
   }
-  const size_t floats = size_t(r.k->mc * r.k->kc + r.k->kc * r.k->nc);
-  float* buf = g_pool.get(floats);
+  float* buf = g_pool.get();
   if (!buf) abort();  // out of host memory: nothing sensible to report
-  r.k->block(p, b, ic, jc, buf, buf + r.k->mc * r.k->kc);
-  g_pool.put(buf, floats);
+  r.k->block(p, b, ic, jc, buf);
+  g_pool.put(buf);
 }
 
 }  // namespace
@@ -122,9 +120,16 @@ const vg_sgemm_kernel* vg_sgemm_select(const char* name) {
   return k;
 }
 
+// padded is the size of C rounded up to k's micro-tiles.
+static double padded(const vg_sgemm_kernel* k, int64_t m, int64_t n) {
+  return double((m + k->mr - 1) / k->mr * k->mr) * double((n + k->nr - 1) / k->nr * k->nr);
+}
+
 void vg_sgemm(const vg_sgemm_args& p) {
   if (p.m <= 0 || p.n <= 0 || p.batch <= 0) return;
-  Run r{&p, kernel(), 0, 0, 0, p.alpha == 0.0f || p.k <= 0};
+  const vg_sgemm_kernel* k = kernel();
+  if (k->alt && padded(k->alt, p.m, p.n) < padded(k, p.m, p.n)) k = k->alt;
+  Run r{&p, k, 0, 0, 0, p.alpha == 0.0f || p.k <= 0};
   r.mt = (p.m + r.k->mc - 1) / r.k->mc;
   r.nt = (p.n + r.k->nc - 1) / r.k->nc;
   const int64_t tasks = p.batch * r.mt * r.nt;

@@ -26,28 +26,32 @@ struct vg_sgemm_args {
 
 // The blocked implementation of one instruction set (sgemm_kernel.h):
 // block sizes in elements and the routine that computes one MC x NC block
-// of C of one batch entry (ic, jc: its first row and column), using bufA
-// (MC*KC floats) and bufB (KC*NC floats) as packing space.
+// of C of one batch entry (ic, jc: its first row and column), using buf
+// (buf_floats floats, 64-byte aligned) as packing space.
+// An instruction set may have a second micro-tile shape (alt); vg_sgemm
+// uses, per product, the one that pads C the least.
 struct vg_sgemm_kernel {
   const char* name;
   int mr, nr;          // micro-tile, rows x columns of C
   int64_t mc, kc, nc;  // cache blocks
-  void (*block)(const vg_sgemm_args& p, int64_t b, int64_t ic, int64_t jc,
-                float* bufA, float* bufB);
+  int64_t buf_floats;
+  void (*block)(const vg_sgemm_args& p, int64_t b, int64_t ic, int64_t jc, float* buf);
+  const vg_sgemm_kernel* alt;
 };
 
 VG_HIDDEN extern const vg_sgemm_kernel vg_sgemm_generic;
 VG_HIDDEN extern const vg_sgemm_kernel vg_sgemm_avx2;
-VG_HIDDEN extern const vg_sgemm_kernel vg_sgemm_avx512;
+VG_HIDDEN extern const vg_sgemm_kernel vg_sgemm_avx512;  // 48 x 8, alt 32 x 12
 
 // vg_sgemm computes p on the emulator's workers (vgemu_parallel_for); call
-// it from a host kernel. Every element of C is computed by one task in a
-// fixed order, so results do not depend on the number of workers.
+// it from a host kernel. Every element of C is computed by one task in an
+// order set by k alone, so results do not depend on the number of workers
+// (nor, between AVX2 and AVX-512, on the instruction set).
 VG_HIDDEN void vg_sgemm(const vg_sgemm_args& p);
 
-// vg_sgemm_select picks the kernel by name ("generic", "avx2", "avx512")
-// if this CPU runs it, or the default for this CPU when name is null; it
-// returns the kernel in use. VGEMU_SGEMM_ISA in the environment sets the
+// vg_sgemm_select picks the instruction set by name ("generic", "avx2",
+// "avx512") if this CPU runs it, or the default for this CPU when name is
+// null or not runnable; it returns its kernel. VGEMU_SGEMM_ISA in the environment sets the
 // initial choice the same way.
 VG_HIDDEN const vg_sgemm_kernel* vg_sgemm_select(const char* name);
 

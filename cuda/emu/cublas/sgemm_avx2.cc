@@ -1,7 +1,7 @@
-// SGEMM micro-kernel for AVX2 + FMA: a 16 x 6 tile of C in 12 ymm
-// accumulators (two 8-float columns halves times six columns). Compiled for
-// those extensions by the pragma below whatever the command line says; the
-// code runs only where vg_sgemm_select found the CPU supports them.
+// SGEMM for AVX2 + FMA: a 16 x 6 micro-tile of C in 12 ymm accumulators
+// (two 8-float halves of each of six columns). Compiled for those
+// extensions by the pragma below whatever the command line says; runs only
+// where vg_sgemm_select found the CPU supports them.
 #pragma GCC target("avx2,fma")
 #include <immintrin.h>
 #include <stdint.h>
@@ -10,11 +10,15 @@
 
 namespace {
 
-constexpr int MR = 16, NR = 6;
-// KC x NR floats of B (6 KiB) stay in L1, MC x KC of A (128 KiB) in L2.
-constexpr int64_t MC = 128, KC = 256, NC = 240;
+#include "sgemm_transpose_avx.h"
 
 inline float fmadd(float a, float b, float c) { return __builtin_fmaf(a, b, c); }
+
+namespace k16x6 {
+
+constexpr int MR = 16, NR = 6;
+// kc x NR floats of B (6 KiB) stay in L1, MC x kc of A (288 KiB) in L2.
+constexpr int64_t MC = 288, KC = 256, NC = 240;
 
 inline void micro(int64_t kc, const float* __restrict a, const float* __restrict b,
                   float* c, int64_t ldc, float alpha, float beta, int mode) {
@@ -46,8 +50,11 @@ inline void micro(int64_t kc, const float* __restrict a, const float* __restrict
   }
 }
 
-}  // namespace
-
-#define VG_KERNEL_SYMBOL vg_sgemm_avx2
 #define VG_KERNEL_NAME "avx2"
 #include "sgemm_kernel.h"
+#undef VG_KERNEL_NAME
+
+}  // namespace k16x6
+}  // namespace
+
+extern constinit const vg_sgemm_kernel vg_sgemm_avx2 = k16x6::kernel;

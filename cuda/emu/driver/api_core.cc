@@ -244,6 +244,7 @@ CUresult cuDevicePrimaryCtxRetain(CUcontext* pctx, CUdevice dev) {
         legacy->flags = 0;
         p.ctx->legacy = legacy;
         p.ctx->streams.insert(legacy);
+        streams.insert(legacy);
     }
     p.refs++;
     *pctx = p.ctx;

@@ -69,7 +69,7 @@ struct DeviceThread {
     }
     std::thread::id id;
 };
-DeviceThread device;
+DeviceThread& device = *new DeviceThread; // never destroyed, as the pool
 
 // fault_ctx makes f the context's sticky error.
 void fault_ctx(CUctx_st* c, const Fault& f) {

@@ -415,7 +415,7 @@ struct Pool {
     }
 };
 
-Pool pool;
+Pool& pool = *new Pool; // never destroyed: its threads outlive static destructors
 
 struct LaunchRun {
     const HostKernel* k;

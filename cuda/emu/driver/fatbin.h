@@ -15,42 +15,45 @@
 namespace vgemu {
 
 struct KernelInfo {
-  std::string name;  // the symbol: the name for extern "C", else mangled
-  // Parameter i (by ordinal) lives at param_offsets[i] in the parameter
-  // block and takes param_sizes[i] bytes; param_bytes is the block's size.
-  std::vector<uint32_t> param_offsets, param_sizes;
-  uint32_t param_bytes = 0;
-  uint32_t static_shared_bytes = 0;  // shared memory declared in the code
-  // Largest block (threads): __launch_bounds__ / .maxntid / .reqntid, else
-  // 1024. max_ntid and req_ntid are the x, y, z bounds as given (0: none);
-  // with req_ntid set, a launch must use exactly that block shape.
-  uint32_t max_threads = 1024;
-  uint32_t max_ntid[3] = {0, 0, 0};
-  uint32_t req_ntid[3] = {0, 0, 0};
-  uint32_t registers = 0;  // per thread; 0 when unknown (PTX, before JIT)
+    std::string name;  // the symbol: the name for extern "C", else mangled
+    // Parameter i (by ordinal) lives at param_offsets[i] in the parameter
+    // block and takes param_sizes[i] bytes; param_bytes is the block's size.
+    std::vector<uint32_t> param_offsets, param_sizes;
+    uint32_t param_bytes = 0;
+    // Static shared memory: the cubin's .nv.shared.<name> (for sm_90, ptxas
+    // 11.8 counts 1 KiB more when the kernel uses any); for PTX, the sum of
+    // the .shared variables the kernel uses, aligned (ptxas may pad more).
+    uint32_t static_shared_bytes = 0;
+    // Largest block (threads): __launch_bounds__ / .maxntid / .reqntid, else
+    // 1024. max_ntid and req_ntid are the x, y, z bounds as given (0: none);
+    // with req_ntid set, a launch must use exactly that block shape.
+    uint32_t max_threads = 1024;
+    uint32_t max_ntid[3] = {0, 0, 0};
+    uint32_t req_ntid[3] = {0, 0, 0};
+    uint32_t registers = 0;  // per thread; 0 when unknown (PTX, before JIT)
 };
 
 // What went wrong, mapped by the driver onto a CUresult.
 enum class ImageError {
-  none,
-  invalid_image,      // CUDA_ERROR_INVALID_IMAGE: malformed container / ELF
-  no_binary_for_gpu,  // CUDA_ERROR_NO_BINARY_FOR_GPU: nothing usable
-  invalid_ptx,        // CUDA_ERROR_INVALID_PTX: PTX text we cannot read
-  unsupported,        // CUDA_ERROR_INVALID_IMAGE: e.g. unknown compression
+    none,
+    invalid_image,      // CUDA_ERROR_INVALID_IMAGE: malformed container / ELF
+    no_binary_for_gpu,  // CUDA_ERROR_NO_BINARY_FOR_GPU: nothing usable
+    invalid_ptx,        // CUDA_ERROR_INVALID_PTX: PTX text we cannot read
+    unsupported,        // CUDA_ERROR_INVALID_IMAGE: e.g. unknown compression
 };
 
 struct ModuleImage {
-  int sm_major = 0, sm_minor = 0;  // arch of the chosen image
-  bool from_ptx = false;           // chosen image is PTX (JIT compiled)
-  size_t image_bytes = 0;          // bytes of the input the image spans
-  std::vector<KernelInfo> kernels;
-  ImageError error = ImageError::none;  // set when parsing fails
+    int sm_major = 0, sm_minor = 0;  // arch of the chosen image
+    bool from_ptx = false;           // chosen image is PTX (JIT compiled)
+    size_t image_bytes = 0;          // bytes of the input the image spans
+    std::vector<KernelInfo> kernels;
+    ImageError error = ImageError::none;  // set when parsing fails
 
-  const KernelInfo* find(std::string_view name) const {
-    for (const KernelInfo& k : kernels)
-      if (k.name == name) return &k;
-    return nullptr;
-  }
+    const KernelInfo* find(std::string_view name) const {
+        for (const KernelInfo& k : kernels)
+            if (k.name == name) return &k;
+        return nullptr;
+    }
 };
 
 // parse_module_image reads the image at data: a fatbin (magic 0xBA55ED50),
@@ -61,8 +64,8 @@ struct ModuleImage {
 // else the PTX of the highest virtual arch <= the device's (kernels from its
 // .entry directives). On failure it returns false and sets *err to what is
 // wrong and at which byte offset, and out->error.
-bool parse_module_image(const void* data, size_t max_len, int major, int minor,
-                        ModuleImage* out, std::string* err);
+bool parse_module_image(const void* data, size_t max_len, int major, int minor, ModuleImage* out,
+                        std::string* err);
 
 }  // namespace vgemu
 

@@ -108,20 +108,26 @@ std::string mem_check_slack(void* ctx) {
         const unsigned char* lo = reinterpret_cast<const unsigned char*>(a.map + kPage);
         const unsigned char* hi = reinterpret_cast<const unsigned char*>(a.base + a.bytes);
         const unsigned char* end = reinterpret_cast<const unsigned char*>(a.base + round_up(a.bytes, kAlign));
-        for (int side = 0; side < 2; side++) {
-            const unsigned char* p = side ? hi : lo;
-            const unsigned char* e = side ? end : reinterpret_cast<const unsigned char*>(a.base);
-            for (; p < e; p++) {
-                if (*p == kSlack) continue;
-                char buf[200];
-                const long off = side ? long(p - hi) : long(reinterpret_cast<const unsigned char*>(a.base) - p);
-                snprintf(buf, sizeof buf, "a kernel wrote %ld byte%s %s the device allocation of %zu bytes at %#lx", side ? off + 1 : off,
-                         (side ? off + 1 : off) == 1 ? "" : "s", side ? "past the end of" : "before the start of", a.bytes,
-                         (unsigned long)a.base);
-                memset(const_cast<unsigned char*>(side ? hi : lo), kSlack, size_t(e - (side ? hi : lo)));
-                return buf;
+        const unsigned char* lo_end = reinterpret_cast<const unsigned char*>(a.base);
+        long before = 0, after = 0; // bytes from the allocation's edge to the farthest stray write
+        for (const unsigned char* p = lo; p < lo_end; p++)
+            if (*p != kSlack) {
+                before = long(lo_end - p);
+                break;
             }
-        }
+        for (const unsigned char* p = end; p > hi; p--)
+            if (p[-1] != kSlack) {
+                after = long(p - hi);
+                break;
+            }
+        if (before == 0 && after == 0) continue;
+        char buf[200];
+        const long n = after ? after : before;
+        snprintf(buf, sizeof buf, "a kernel wrote up to %ld byte%s %s the device allocation of %zu bytes at %#lx", n, n == 1 ? "" : "s",
+                 after ? "past the end of" : "before the start of", a.bytes, (unsigned long)a.base);
+        memset(const_cast<unsigned char*>(lo), kSlack, size_t(lo_end - lo));
+        memset(const_cast<unsigned char*>(hi), kSlack, size_t(end - hi));
+        return buf;
     }
     return "";
 }

@@ -352,6 +352,7 @@ void test_results(const char* isa) {
       shapes.push_back({129, 241, 257});
       shapes.push_back({300, 7, 600});
       shapes.push_back({5, 500, 33});
+      shapes.push_back({520, 490, 300});  // several tasks on the workers
       for (auto& s : shapes) {
         const float a = alphas[irand(0, 2)], b = betas[irand(0, 2)];
         const unsigned seed = unsigned(rng());
@@ -370,6 +371,33 @@ void test_results(const char* isa) {
     }
   fake::threads = 1;
   printf("%s: %d shapes x 2 worker counts checked\n", isa, n_checked);
+  // The fused-multiply-add kernels sum in the same order whatever their
+  // tile shape, so AVX2 and AVX-512 agree bit for bit.
+  if (strcmp(isa, "avx512") == 0 && strcmp(vg_sgemm_select("avx2")->name, "avx2") == 0) {
+    for (int i = 0; i < 40; ++i) {
+      const int m = irand(1, 300), n = irand(1, 300), k = irand(1, 600), ta = irand(0, 1), tb = irand(0, 1);
+      const unsigned seed = unsigned(rng());
+      vg_sgemm_select("avx2");
+      const std::vector<float> c2 = check_gemm(h, ta, tb, m, n, k, 0.75f, 0.5f, 1, false, seed);
+      vg_sgemm_select("avx512");
+      const std::vector<float> c5 = check_gemm(h, ta, tb, m, n, k, 0.75f, 0.5f, 1, false, seed);
+      CHECK(c2 == c5, "avx2 and avx512 differ (%d %d %d %d %d)", ta, tb, m, n, k);
+    }
+    printf("avx2 and avx512: 40 shapes bit for bit equal\n");
+  }
+  // Both tile shapes of an instruction set that has two were used.
+  const vg_sgemm_kernel* k = vg_sgemm_select(isa);
+  if (k->alt) {
+    auto pad = [](const vg_sgemm_kernel* x, int m, int n) {
+      return double((m + x->mr - 1) / x->mr * x->mr) * double((n + x->nr - 1) / x->nr * x->nr);
+    };
+    int alt = 0;
+    for (int m = 1; m <= 70; ++m)
+      for (int n = 1; n <= 70; ++n) alt += pad(k->alt, m, n) < pad(k, m, n);
+    printf("%s: %dx%d for %d of the 70x70 (m, n), %dx%d for the others\n", isa, k->alt->mr, k->alt->nr, alt,
+           k->mr, k->nr);
+    CHECK(alt > 500 && alt < 4400, "tile choice %d", alt);
+  }
   cublasDestroy_v2(h);
 }
 
@@ -388,24 +416,35 @@ void bench() {
       {0, 0, 20000, 64, 576, 1, "m=20000 n=64 k=576 NN"},
       {1, 0, 20000, 64, 576, 1, "m=20000 n=64 k=576 TN"},
       {0, 1, 576, 64, 20000, 1, "m=576 n=64 k=20000 NT"},
+      // vigil's conv2d (weights shared), filter gradient and transposed
+      // conv on 16 images of 50 x 25 with 64 channels and 3 x 3 kernels.
+      {0, 0, 1250, 64, 576, 16, "conv fwd 1250x64x576 b16 NN"},
+      {1, 0, 576, 64, 1250, 16, "conv dW 576x64x1250 b16 TN"},
+      {0, 1, 1250, 576, 64, 16, "conv dX 1250x576x64 b16 NT"},
   };
   for (const char* isa : {"generic", "avx2", "avx512"}) {
     if (strcmp(vg_sgemm_select(isa)->name, isa) != 0) continue;
     for (const Shape& s : shapes) {
-      if (!strcmp(isa, "generic") && s.m == 1024 && s.ta + s.tb) continue;
-      Buf A(size_t(s.m) * s.k, 0.5f), B(size_t(s.k) * s.n, 0.25f), C(size_t(s.m) * s.n, 0);
+      if (!strcmp(isa, "generic") && s.ta + s.tb) continue;
+      // A is shared by the batch entries (stride 0), B and C are not.
+      Buf A(size_t(s.m) * s.k, 0.5f), B(size_t(s.k) * s.n * s.batch, 0.25f), C(size_t(s.m) * s.n * s.batch, 0);
       const float one = 1, zero = 0;
       const int lda = s.ta ? s.k : s.m, ldb = s.tb ? s.n : s.k;
+      const long long sB = (long long)s.k * s.n, sC = (long long)s.m * s.n;
       for (int t : {1, 2}) {
         fake::threads = t;
         double best = 1e9;
-        for (int rep = 0; rep < 3; ++rep) {
+        for (int rep = 0; rep < 5; ++rep) {
           const double t0 = now();
-          cublasSgemm_v2(h, ops[s.ta], ops[s.tb], s.m, s.n, s.k, &one, A.p(), lda, B.p(), ldb, &zero, C.p(), s.m);
+          if (s.batch == 1)
+            cublasSgemm_v2(h, ops[s.ta], ops[s.tb], s.m, s.n, s.k, &one, A.p(), lda, B.p(), ldb, &zero, C.p(), s.m);
+          else
+            cublasSgemmStridedBatched(h, ops[s.ta], ops[s.tb], s.m, s.n, s.k, &one, A.p(), lda, 0, B.p(), ldb, sB,
+                                      &zero, C.p(), s.m, sC, s.batch);
           best = std::min(best, now() - t0);
         }
-        const double gf = 2.0 * s.m * s.n * s.k / best / 1e9;
-        printf("%-8s %-26s threads %d: %8.2f ms %7.1f GFLOP/s\n", isa, s.what, t, best * 1e3, gf);
+        const double gf = 2.0 * s.m * s.n * s.k * s.batch / best / 1e9;
+        printf("%-8s %-30s threads %d: %8.2f ms %7.1f GFLOP/s\n", isa, s.what, t, best * 1e3, gf);
       }
       CHECK(C.v[0] == 0.125f * s.k && C.v.back() == 0.125f * s.k, "bench result %g", C.v[0]);
       fake::clear_ranges();
