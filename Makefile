@@ -6,7 +6,7 @@ SEA      ?= $(SHARED)/data/sea
 PEERS    ?= $(SHARED)/bench/peers
 OUT      ?= runs
 
-.PHONY: all build demo test test-emu test-short vet fuzz bench bench-deps sea-fast sea-convvae clean
+.PHONY: all build demo test test-emu emu-quickstart emu-mutants test-short vet fuzz bench bench-deps sea-fast sea-convvae clean
 .PHONY: cuda-deps kernels kernels-check cuda vet-gpu gpu-check-build
 
 all: build
@@ -25,8 +25,19 @@ test: vet
 	$(GO) test -timeout 30m ./...
 	$(MAKE) --no-print-directory test-emu
 
+## emu-quickstart: the quickstart on the emulated GPU (vigil hands the run over to vigil-cuda)
+## against the CPU program backend, dropout off so that both draw no masks; prints both AUCs
+emu-quickstart: build cuda emu
+	LD_LIBRARY_PATH=$(CURDIR)/$(BIN)/emu/lib $(BIN)/vigil run --set device=cuda --set 'model.dropouts=[0,0]' --out $(OUT)/emu-quickstart-cuda
+	$(BIN)/vigil run --set device=cpu --set executor=program --set 'model.dropouts=[0,0]' --out $(OUT)/emu-quickstart-cpu
+	@for d in cuda cpu; do echo "$$d: $$(grep -o '"auc": *[0-9.]*' $(OUT)/emu-quickstart-$$d/metrics.json | head -1)"; done
+
+## emu-mutants: inject known bugs one at a time and check the emulated-device suite catches each
+emu-mutants: emu
+	bash scripts/emu-mutants.sh
+
 ## test-emu: the emulated-device suite: the emulator's self-checks and every gpu-tagged test
-test-emu: emu $(BIN)/emu/emu_test $(BIN)/emu/fatbin_test
+test-emu: emu $(BIN)/emu/emu_test $(BIN)/emu/fatbin_test $(BIN)/emu/cublas_test
 	$(GPU_ENV) GO=$(GO) bash scripts/test-emu.sh
 
 vet:

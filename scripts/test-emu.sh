@@ -4,7 +4,8 @@
 # through LD_LIBRARY_PATH instead of NVIDIA's libcuda.so.1 and
 # libcublas.so.13), and prints one closing line with the counts. A skipped
 # GPU test fails the suite (VIGIL_EXPECT_GPU=1): on the emulated device every
-# GPU test must run. Expects `make emu bin/emu/emu_test bin/emu/fatbin_test`.
+# GPU test must run. Expects `make emu bin/emu/emu_test bin/emu/fatbin_test
+# bin/emu/cublas_test` (make test-emu builds them).
 # Environment: GO, GPU_PKGS (packages with gpu-tagged tests), GOFLAGS.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +21,8 @@ status=0
 echo "== emulated device: self-checks"
 bin/emu/emu_test cuda/kernels/kernels.fatbin 2>>"$log" | tee -a "$log" || status=1
 bin/emu/fatbin_test . 2>&1 | tail -1 | tee -a "$log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+bin/emu/cublas_test 2>&1 | tail -1 | tee -a "$log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
 echo "== emulated device: gpu-tagged Go tests ($GPU_PKGS; TestGPU* of $GPU_ONLY_PKGS)"

@@ -3,8 +3,22 @@
 package device
 
 /*
-#cgo LDFLAGS: -lcuda
+#cgo LDFLAGS: -lcuda -ldl
 #include <cuda.h>
+#include <dlfcn.h>
+
+// vg_emulator_detail returns the emulated driver's diagnostic of the last
+// failed call on this thread (cuda/emu's vgemu_last_error), or NULL under a
+// real driver, which has no such symbol.
+static const char* vg_emulator_detail(void) {
+	static const char* (*f)(void);
+	static int looked;
+	if (!looked) {
+		f = (const char* (*)(void))dlsym(RTLD_DEFAULT, "vgemu_last_error");
+		looked = 1;
+	}
+	return f ? f() : 0;
+}
 */
 import "C"
 
@@ -29,7 +43,18 @@ func driverErr(name string, r C.CUresult) error {
 	if C.cuGetErrorName(r, &s) == C.CUDA_SUCCESS && s != nil {
 		desc = C.GoString(s)
 	}
-	return fmt.Errorf("%s: %s (%d)", name, desc, int(r))
+	return fmt.Errorf("%s: %s (%d)%s", name, desc, int(r), emulatorDetail())
+}
+
+// emulatorDetail is ": " and the emulated driver's explanation of the last
+// failed call on this OS thread, or "" (a real driver, or nothing to say).
+// Call it on the thread of the failed call, right after it.
+func emulatorDetail() string {
+	s := C.vg_emulator_detail()
+	if s == nil || *s == 0 {
+		return ""
+	}
+	return ": emulated device: " + C.GoString(s)
 }
 
 // handle is the stream's CUstream. cu.Stream exports it (as cu's own cgo

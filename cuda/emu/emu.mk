@@ -22,19 +22,24 @@ EMU_BLAS_OBJ := $(patsubst $(EMU_DIR)/cublas/%.cc,$(EMU_OUT)/obj/cublas_%.o,$(EM
 EMU_HDRS    := $(wildcard $(EMU_DIR)/include/*.h $(EMU_DIR)/driver/*.h $(EMU_DIR)/kernels/*.h)
 EMU_KSRC    := $(sort $(wildcard $(KERNELS_DIR)/*.cu)) $(KERNELS_DIR)/common.cuh
 
-.PHONY: emu
+.PHONY: emu emu-deps
 ## emu: the emulated driver and cuBLAS (bin/emu/lib), which run the GPU build without a GPU
 emu: $(EMU_LIB)/libcuda.so.1 $(EMU_LIB)/libcublas.so.13
 
-$(EMU_OUT)/obj/%.o: $(EMU_DIR)/driver/%.cc $(EMU_HDRS) | $(CUDA_DEPS)
+# emu-deps installs the C++ compiler and binutils (Debian's g++) where they are missing.
+emu-deps:
+	@command -v $(EMU_CXX) >/dev/null && command -v objdump >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq g++ binutils)
+
+$(EMU_OUT)/obj/%.o: $(EMU_DIR)/driver/%.cc $(EMU_HDRS) | $(CUDA_DEPS) emu-deps
 	@mkdir -p $(@D)
 	$(EMU_CXX) $(EMU_DRV_FLAGS) $(EMU_INC) -c -o $@ $<
 
-$(EMU_OUT)/obj/fiber.o: $(EMU_DIR)/driver/fiber_x86_64.S
+$(EMU_OUT)/obj/fiber.o: $(EMU_DIR)/driver/fiber_x86_64.S | emu-deps
 	@mkdir -p $(@D)
 	$(EMU_CC) -c -o $@ $<
 
-$(EMU_OUT)/obj/cublas_%.o: $(EMU_DIR)/cublas/%.cc $(wildcard $(EMU_DIR)/cublas/*.h) $(EMU_HDRS) | $(CUDA_DEPS)
+$(EMU_OUT)/obj/cublas_%.o: $(EMU_DIR)/cublas/%.cc $(wildcard $(EMU_DIR)/cublas/*.h) $(EMU_HDRS) | $(CUDA_DEPS) emu-deps
 	@mkdir -p $(@D)
 	$(EMU_CXX) $(EMU_FLAGS) -O3 $(EMU_INC) -c -o $@ $<
 
@@ -44,7 +49,7 @@ $(EMU_GEN)/kernels_all.inc: $(EMU_KSRC)
 	@mkdir -p $(@D)
 	@for f in $(sort $(notdir $(wildcard $(KERNELS_DIR)/*.cu))); do echo "#include \"$$f\""; done >$@
 
-$(EMU_GEN)/kernel_names.inc: $(EMU_GEN)/kernels_all.inc $(EMU_DIR)/kernels/kernels.cc $(EMU_HDRS)
+$(EMU_GEN)/kernel_names.inc: $(EMU_GEN)/kernels_all.inc $(EMU_DIR)/kernels/kernels.cc $(EMU_HDRS) | $(CUDA_DEPS) emu-deps
 	$(EMU_CXX) $(EMU_FLAGS) $(EMU_INC) -DVGEMU_LIST_ONLY -c -o $(EMU_GEN)/kernels_list.o $(EMU_DIR)/kernels/kernels.cc
 	@objdump -t $(EMU_GEN)/kernels_list.o | awk '$$4 == "vgemu_kernels" && $$3 == "F" && $$NF !~ /\./ {print "VG_KERNEL(" $$NF ")"}' | sort >$@
 	@echo "emu: $$(wc -l <$@) kernels"
@@ -82,3 +87,5 @@ $(EMU_OUT)/emu_test: $(EMU_DIR)/test/emu_test.cc $(filter-out $(EMU_OUT)/obj/ker
 $(EMU_OUT)/fatbin_test: $(EMU_DIR)/driver/fatbin.cc $(EMU_DIR)/driver/test/fatbin_test.cc $(EMU_DIR)/driver/fatbin.h
 	$(EMU_CXX) -std=c++20 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -I$(EMU_DIR)/driver -o $@ \
 		$(EMU_DIR)/driver/fatbin.cc $(EMU_DIR)/driver/test/fatbin_test.cc
+
+include $(EMU_DIR)/cublas/Makefile.inc

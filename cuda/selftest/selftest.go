@@ -17,8 +17,13 @@ import (
 
 // Tolerance bounds the relative 2-norm difference ||got-want|| / ||want||
 // of the loss, of each gradient and of each parameter's update. Both
-// backends compute in float32 and differ only in summation order, about
-// 1e-6 on this model.
+// backends compute in float32 and differ in summation order (another GEMM
+// blocking, other reduction trees) and in the math library. Measured on the
+// emulated GPU, whose SGEMM sums in another order than the CPU backend's
+// (Measure, TestGPUSelfTestMargin): the worst value is an Adam update,
+// 3.0e-6, where Adam divides by small second moments; the bound leaves more
+// than two orders of magnitude for a real GPU's kernels while a 1% error in any
+// primitive still fails (selftest_test.go).
 const Tolerance = 1e-3
 
 // Steps is the number of training steps compared.
@@ -35,15 +40,34 @@ const (
 // returns an error naming the first value (the loss, a parameter's
 // gradient or its update) that is not finite or differs by more than
 // Tolerance.
-func Check(newBackend func() (exec.Backend, error)) (err error) {
+func Check(newBackend func() (exec.Backend, error)) error {
+	_, err := run(newBackend, Tolerance)
+	return err
+}
+
+// Report is the largest difference Measure found, and where.
+type Report struct {
+	Worst float64 // relative 2-norm difference
+	What  string  // e.g. "step 3: update of conv1.W"
+}
+
+// Measure runs the comparison of Check without its tolerance and reports
+// the largest difference (non-finite values are still errors).
+func Measure(newBackend func() (exec.Backend, error)) (Report, error) {
+	return run(newBackend, math.Inf(1))
+}
+
+func run(newBackend func() (exec.Backend, error), limit float64) (rep Report, err error) {
+	c := &comparer{limit: limit}
+	defer func() { rep = c.worst }()
 	want, err := newSide(exec.CPUFactory())
 	if err != nil {
-		return fmt.Errorf("self-test: reference: %w", err)
+		return rep, fmt.Errorf("self-test: reference: %w", err)
 	}
 	defer want.close(&err)
 	got, err := newSide(exec.Factory(newBackend))
 	if err != nil {
-		return fmt.Errorf("self-test: %w", err)
+		return rep, fmt.Errorf("self-test: %w", err)
 	}
 	defer got.close(&err)
 	data := rand.New(rand.NewPCG(3, 4))
@@ -52,11 +76,17 @@ func Check(newBackend func() (exec.Backend, error)) (err error) {
 		for i := range x {
 			x[i] = data.Float32()
 		}
-		if err := step(s, x, got, want); err != nil {
-			return err
+		if err := c.step(s, x, got, want); err != nil {
+			return rep, err
 		}
 	}
-	return nil
+	return rep, nil
+}
+
+// comparer checks values against limit and keeps the worst difference.
+type comparer struct {
+	limit float64
+	worst Report
 }
 
 // side is the tiny model on one backend, with its optimizer.
@@ -94,7 +124,7 @@ func noise(s int) *rand.Rand { return rand.New(rand.NewPCG(5, uint64(s))) }
 
 // step compares one forward and backward pass on input x, then one Adam
 // update applied by each backend.
-func step(s int, x []float32, got, want *side) error {
+func (c *comparer) step(s int, x []float32, got, want *side) error {
 	var losses [2]float64
 	var grads [2][][]float32
 	for k, sd := range []*side{got, want} {
@@ -112,12 +142,12 @@ func step(s int, x []float32, got, want *side) error {
 			return err
 		}
 	}
-	if err := compare(s, "loss", []float32{float32(losses[0])}, []float32{float32(losses[1])}); err != nil {
+	if err := c.compare(s, "loss", []float32{float32(losses[0])}, []float32{float32(losses[1])}); err != nil {
 		return err
 	}
 	params := want.rr.Params()
 	for i, p := range params {
-		if err := compare(s, "gradient of "+p.Name, grads[0][i], grads[1][i]); err != nil {
+		if err := c.compare(s, "gradient of "+p.Name, grads[0][i], grads[1][i]); err != nil {
 			return err
 		}
 	}
@@ -129,7 +159,7 @@ func step(s int, x []float32, got, want *side) error {
 		}
 	}
 	for i, p := range params {
-		if err := compare(s, "update of "+p.Name, deltas[0][i], deltas[1][i]); err != nil {
+		if err := c.compare(s, "update of "+p.Name, deltas[0][i], deltas[1][i]); err != nil {
 			return err
 		}
 	}
@@ -168,7 +198,7 @@ func (sd *side) update(s int) ([][]float32, error) {
 }
 
 // compare checks that got and want are finite and within Tolerance.
-func compare(s int, name string, got, want []float32) error {
+func (c *comparer) compare(s int, name string, got, want []float32) error {
 	if len(got) != len(want) {
 		return fmt.Errorf("self-test: step %d: %s has %d values, want %d", s, name, len(got), len(want))
 	}
@@ -187,8 +217,12 @@ func compare(s int, name string, got, want []float32) error {
 	if d2 == 0 {
 		return nil
 	}
-	if e := math.Sqrt(d2 / w2); !(e <= Tolerance) {
-		return fmt.Errorf("self-test: step %d: %s differs from the CPU reference by %.3g (relative 2-norm, tolerance %g)", s, name, e, Tolerance)
+	e := math.Sqrt(d2 / w2)
+	if e > c.worst.Worst || math.IsNaN(e) {
+		c.worst = Report{Worst: e, What: fmt.Sprintf("step %d: %s", s, name)}
+	}
+	if !(e <= c.limit) {
+		return fmt.Errorf("self-test: step %d: %s differs from the CPU reference by %.3g (relative 2-norm, tolerance %g)", s, name, e, c.limit)
 	}
 	return nil
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <thread>
 
@@ -29,7 +30,7 @@ struct DeviceThread {
     bool started = false;
 
     void run(std::function<void()> f) {
-        if (std::this_thread::get_id() == id) { // nested: already there
+        if (std::this_thread::get_id() == id.load()) { // nested: already there
             f();
             return;
         }
@@ -55,7 +56,7 @@ struct DeviceThread {
         done_cv.wait(l, [&] { return done; });
     }
     void loop() {
-        id = std::this_thread::get_id();
+        id.store(std::this_thread::get_id());
         for (;;) {
             std::function<void()>* j;
             {
@@ -67,7 +68,7 @@ struct DeviceThread {
             (*j)();
         }
     }
-    std::thread::id id;
+    std::atomic<std::thread::id> id{};
 };
 DeviceThread& device = *new DeviceThread; // never destroyed, as the pool
 
@@ -247,6 +248,7 @@ CUresult broad_sync_check(CUctx_st* c, const char* call) {
 CUresult run_until(CUstream_st* s, uint64_t ticket) {
     device.run([&] { run_stream(s, ticket); });
     Lock l(api);
+    if (!streams.count(s)) return CUDA_SUCCESS; // destroyed meanwhile: its work ran
     CUctx_st* c = s->ctx;
     if (c->sticky != CUDA_SUCCESS) {
         set_last_error(c->sticky_msg);
@@ -328,6 +330,8 @@ CUresult cuStreamDestroy(CUstream hs) {
     // Work still queued completes (the driver releases the stream after it).
     CUresult r = run_until(s, ~0ull);
     Lock l(api);
+    for (auto* e : events)
+        if (e->stream == s) e->stream = nullptr; // its records have run
     s->ctx->streams.erase(s);
     streams.erase(s);
     delete s;
