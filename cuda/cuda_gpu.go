@@ -31,7 +31,10 @@ func Devices() ([]Device, error) {
 	}
 	devs := make([]Device, 0, n)
 	for i := 0; i < n; i++ {
-		d := cu.Device(i)
+		d, err := cu.GetDevice(i)
+		if err != nil {
+			return nil, fmt.Errorf("cuDeviceGet(%d): %w", i, err)
+		}
 		name, err := d.Name()
 		if err != nil {
 			return nil, fmt.Errorf("device %d: %w", i, err)
@@ -44,7 +47,11 @@ func Devices() ([]Device, error) {
 // ComputeCapability returns the compute capability of GPU index (8, 0 for
 // an A100).
 func ComputeCapability(index int) (major, minor int, err error) {
-	return cu.Device(index).ComputeCapability()
+	d, err := cu.GetDevice(index)
+	if err != nil {
+		return 0, 0, fmt.Errorf("cuDeviceGet(%d): %w", index, err)
+	}
+	return d.ComputeCapability()
 }
 
 // DriverVersion is the CUDA version the installed driver supports, as

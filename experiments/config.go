@@ -104,7 +104,8 @@ type TrainConfig struct {
 	CheckpointEvery int     `mapstructure:"checkpoint_every" json:"checkpoint_every"` // steps, 0 = each epoch
 	Keep            int     `mapstructure:"keep" json:"keep"`                         // checkpoints kept per user, 0 = all
 	// Workers is how many users train at once (each model is independent and
-	// deterministic, so results do not depend on it); 0 = one per CPU.
+	// deterministic, so results do not depend on it); 0 = one per CPU core
+	// on the CPU, GPUWorkers (2) on a GPU.
 	Workers int `mapstructure:"workers" json:"workers"`
 }
 

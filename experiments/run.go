@@ -23,6 +23,7 @@ type RunOptions struct {
 	Progress io.Writer    // progress bars or log lines; nil = none
 
 	factory graph.RunnerFactory // how model graphs run (set from the config)
+	device  string              // where they run: "cpu" or "cuda:N"
 }
 
 func (o *RunOptions) defaults() {
@@ -47,6 +48,7 @@ func Run(ctx context.Context, cfg Config, opts RunOptions) (*Result, error) {
 	if opts.factory, err = runnerFactory(cfg, device); err != nil {
 		return nil, err
 	}
+	opts.device = device
 	resumed, err := checkResumable(opts.Out, cfg)
 	if err != nil {
 		return nil, err

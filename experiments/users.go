@@ -19,17 +19,32 @@ import (
 // resumes without retraining finished users.
 func userFile(out, name string) string { return filepath.Join(out, "users", name+".json") }
 
-// trainAll trains (or, on resume, reloads) every user's model, cfg.Train.Workers
+// GPUWorkers is the default train.workers on a GPU: two users train at
+// once, so that one's host work (batches, uploads, bookkeeping) overlaps
+// the other's GPU work; more would only queue on the one GPU.
+const GPUWorkers = 2
+
+// workerCount is how many users train at once: cfg.Train.Workers when set,
+// else one per CPU core on the CPU and GPUWorkers on a GPU; at most one
+// per user.
+func workerCount(cfg Config, device string, users int) int {
+	w := cfg.Train.Workers
+	if w == 0 {
+		w = runtime.NumCPU()
+		if device != "" && device != "cpu" {
+			w = GPUWorkers
+		}
+	}
+	return min(w, users)
+}
+
+// trainAll trains (or, on resume, reloads) every user's model, workerCount
 // at a time. Results are in user order and independent of the worker count.
 func trainAll(ctx context.Context, cfg Config, sea *datasets.SEA, table *commandTable, opts RunOptions) ([]userResult, error) {
 	if err := os.MkdirAll(filepath.Join(opts.Out, "users"), 0o755); err != nil {
 		return nil, err
 	}
-	workers := cfg.Train.Workers
-	if workers == 0 {
-		workers = runtime.NumCPU()
-	}
-	workers = min(workers, len(sea.Users))
+	workers := workerCount(cfg, opts.device, len(sea.Users))
 	results := make([]userResult, len(sea.Users))
 	errs := make([]error, len(sea.Users))
 	parent := ctx

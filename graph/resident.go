@@ -53,10 +53,15 @@ type ResidentRunner interface {
 	// Step runs the graph once as Run does and, when the loss and every
 	// gradient are finite, applies u to the device copies; applied is
 	// false when something is not finite, in which case nothing was
-	// updated and Loss and Grads return that run's values. The first Step,
-	// and the first after Release, uploads the parameters and u.Moments.
-	// Run, while the runner holds the parameters, uses the device copies.
+	// updated and Loss and Grads return that run's values. Of the outputs
+	// only the loss is read back (ReadOutputs reads the others). The first
+	// Step, and the first after Release, uploads the parameters and
+	// u.Moments. Run, while the runner holds the parameters, uses the
+	// device copies.
 	Step(rng *rand.Rand, u Update) (applied bool, err error)
+	// ReadOutputs reads the outputs of the last Step back into their
+	// nodes' values (Run does that itself).
+	ReadOutputs() error
 	// Sync copies the device's parameters and moments into the host's (the
 	// Param data and the Moments of the last Step's Update).
 	Sync() error

@@ -22,7 +22,7 @@ echo "== emulated device: self-checks"
 bin/emu/emu_test cuda/kernels/kernels.fatbin 2>>"$log" | tee -a "$log" || status=1
 bin/emu/fatbin_test . 2>&1 | tail -1 | tee -a "$log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
-bin/emu/cublas_test 2>&1 | tail -1 | tee -a "$log"
+bin/emu/cublas_test 2>&1 | tail -1 | sed "s/^/emulated cuBLAS (fake driver): /" | tee -a "$log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 
 echo "== emulated device: gpu-tagged Go tests ($GPU_PKGS; TestGPU* of $GPU_ONLY_PKGS)"

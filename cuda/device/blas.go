@@ -15,6 +15,7 @@ package device
 typedef int (*vg_create_t)(void**);
 typedef int (*vg_destroy_t)(void*);
 typedef int (*vg_set_stream_t)(void*, void*);
+typedef int (*vg_set_workspace_t)(void*, void*, size_t);
 typedef int (*vg_get_version_t)(void*, int*);
 typedef int (*vg_set_math_mode_t)(void*, int);
 typedef int (*vg_sgemm_t)(void*, int, int, int, int, int, const float*,
@@ -39,6 +40,9 @@ static int vg_create(void* f, uintptr_t* h) {
 static int vg_destroy(void* f, uintptr_t h) { return ((vg_destroy_t)f)((void*)h); }
 static int vg_set_stream(void* f, uintptr_t h, uintptr_t s) {
 	return ((vg_set_stream_t)f)((void*)h, (void*)s);
+}
+static int vg_set_workspace(void* f, uintptr_t h, uintptr_t w, size_t n) {
+	return ((vg_set_workspace_t)f)((void*)h, (void*)w, n);
 }
 static int vg_get_version(void* f, uintptr_t h, int* v) {
 	return ((vg_get_version_t)f)((void*)h, v);
@@ -65,10 +69,13 @@ static int vg_sgemm_sb(void* f, uintptr_t h, int ta, int tb, int m, int n,
 import "C"
 
 import (
+	"errors"
 	"fmt"
 	"runtime"
 	"strings"
 	"unsafe"
+
+	"gorgonia.org/cu"
 )
 
 // CublasLibraries are the cuBLAS sonames tried, in order.
@@ -103,16 +110,36 @@ func blasErr(name string, st C.int) error {
 	return fmt.Errorf("%s: %s", name, s)
 }
 
+// WorkspaceBytes is the size of the cuBLAS workspace a Blas owns on a GPU
+// of compute capability major: the cuBLAS documentation recommends 32 MiB
+// on Hopper and at least 4 MiB (the size of cuBLAS's own default pool)
+// elsewhere (cublasSetWorkspace).
+func WorkspaceBytes(major int) int64 {
+	if major >= 9 {
+		return 32 << 20
+	}
+	return 4 << 20
+}
+
 // Blas is a cuBLAS handle on the device, bound to one stream at a time.
+//
+// It owns its workspace, device memory set with cublasSetWorkspace_v2
+// after every cublasSetStream_v2 (which resets the handle to cuBLAS's
+// default workspace pool): with a user workspace, SGEMMs captured into a
+// CUDA graph allocate nothing during the capture, and every launch of the
+// graph uses the same workspace, which stays allocated until Close.
 type Blas struct {
-	d       *Device
-	Library string // the soname that was loaded
-	Version int    // cublasGetVersion (e.g. 120402), 0 if unknown
+	d         *Device
+	Library   string // the soname that was loaded
+	Version   int    // cublasGetVersion (e.g. 120402), 0 if unknown
+	Workspace int64  // bytes of the handle's workspace
 
 	lib                      unsafe.Pointer
 	create, destroy, setStrm unsafe.Pointer
+	setWorkspace             unsafe.Pointer
 	sgemm, sgemmStridedBatch unsafe.Pointer
 	handle                   C.uintptr_t
+	workspace                cu.DevicePtr
 	stream                   *Stream
 }
 
@@ -156,20 +183,24 @@ func dlsym(lib unsafe.Pointer, soname, name string) (unsafe.Pointer, error) {
 	return p, nil
 }
 
-// OpenBlas loads cuBLAS (CublasLibraries, first that loads) and creates a
-// handle on the device's primary context.
+// OpenBlas loads cuBLAS (CublasLibraries, first that loads), creates a
+// handle on the device's primary context and allocates its workspace
+// (WorkspaceBytes). Both allocate device memory: like NewArena, it waits
+// for the captures in flight and fails with ErrCapturing on the capturing
+// goroutine.
 func (d *Device) OpenBlas() (*Blas, error) {
 	lib, soname, err := dlopenCublas()
 	if err != nil {
 		return nil, err
 	}
-	b := &Blas{d: d, Library: soname, lib: lib}
+	b := &Blas{d: d, Library: soname, lib: lib, Workspace: WorkspaceBytes(d.Major)}
 	syms := []struct {
 		name string
 		p    *unsafe.Pointer
 	}{
 		{"cublasCreate_v2", &b.create}, {"cublasDestroy_v2", &b.destroy},
-		{"cublasSetStream_v2", &b.setStrm}, {"cublasSgemm_v2", &b.sgemm},
+		{"cublasSetStream_v2", &b.setStrm}, {"cublasSetWorkspace_v2", &b.setWorkspace},
+		{"cublasSgemm_v2", &b.sgemm},
 		{"cublasSgemmStridedBatched", &b.sgemmStridedBatch},
 	}
 	for _, s := range syms {
@@ -178,12 +209,17 @@ func (d *Device) OpenBlas() (*Blas, error) {
 			return nil, err
 		}
 	}
-	err = d.do(func() error {
+	err = d.exclusive("cublasCreate_v2", func() error {
 		var h C.uintptr_t
 		if e := blasErr("cublasCreate_v2", C.vg_create(b.create, &h)); e != nil {
 			return e
 		}
-		b.handle = h
+		ws, e := cu.MemAlloc(b.Workspace)
+		if e != nil {
+			C.vg_destroy(b.destroy, h)
+			return call(fmt.Sprintf("cuMemAlloc(cuBLAS workspace, %d bytes)", b.Workspace), e)
+		}
+		b.handle, b.workspace = h, ws
 		if gv, e := dlsym(lib, soname, "cublasGetVersion_v2"); e == nil {
 			var v C.int
 			if C.vg_get_version(gv, b.handle, &v) == 0 {
@@ -199,13 +235,19 @@ func (d *Device) OpenBlas() (*Blas, error) {
 	return b, nil
 }
 
-// bindStream points the handle at s (only when it changes).
+// bindStream points the handle at s, and at its workspace again (only
+// when the stream changes).
 func (b *Blas) bindStream(s *Stream) error {
 	if b.stream == s {
 		return nil
 	}
+	b.stream = nil
 	st := C.vg_set_stream(b.setStrm, b.handle, C.uintptr_t(uintptr(unsafe.Pointer(s.s.C()))))
 	if err := blasErr("cublasSetStream_v2", st); err != nil {
+		return err
+	}
+	st = C.vg_set_workspace(b.setWorkspace, b.handle, C.uintptr_t(b.workspace), C.size_t(b.Workspace))
+	if err := blasErr(fmt.Sprintf("cublasSetWorkspace_v2(%d bytes)", b.Workspace), st); err != nil {
 		return err
 	}
 	b.stream = s
@@ -271,7 +313,7 @@ func (b *Blas) Gemm(s *Stream, g Gemm, A, B, Cm Buffer) error {
 	if err := g.check("cublasSgemm_v2", A, B, Cm, 1, 0, 0, 0); err != nil {
 		return err
 	}
-	return b.d.do(func() error {
+	return s.do(func() error {
 		if err := b.bindStream(s); err != nil {
 			return err
 		}
@@ -290,7 +332,7 @@ func (b *Blas) GemmStridedBatched(s *Stream, g Gemm, A Buffer, strideA int, B Bu
 	if err := g.check(name, A, B, Cm, batch, strideA, strideB, strideC); err != nil {
 		return err
 	}
-	return b.d.do(func() error {
+	return s.do(func() error {
 		if err := b.bindStream(s); err != nil {
 			return err
 		}
@@ -319,13 +361,22 @@ func (b *Blas) AllowTF32(on bool) error {
 	})
 }
 
-// Close destroys the handle and unloads the library.
+// Close destroys the handle, frees its workspace (no graph that captured
+// its calls may run any more) and unloads the library. It waits for the
+// captures in flight and fails with ErrCapturing, leaving b open, on the
+// capturing goroutine.
 func (b *Blas) Close() error {
 	if b.lib == nil {
 		return nil
 	}
-	err := b.d.do(func() error { return blasErr("cublasDestroy_v2", C.vg_destroy(b.destroy, b.handle)) })
+	err := b.d.exclusive("cublasDestroy_v2", func() error {
+		return errors.Join(blasErr("cublasDestroy_v2", C.vg_destroy(b.destroy, b.handle)),
+			call("cuMemFree(cuBLAS workspace)", cu.MemFree(b.workspace)))
+	})
+	if errors.Is(err, ErrCapturing) {
+		return err
+	}
 	C.vg_dlclose(b.lib)
-	b.lib, b.handle, b.stream = nil, 0, nil
+	b.lib, b.handle, b.workspace, b.stream = nil, 0, 0, nil
 	return err
 }

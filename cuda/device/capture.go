@@ -20,6 +20,14 @@ static CUgraph vg_end_capture(CUstream s, CUresult* r) {
 // cuGraphInstantiateWithFlags (CUDA 11.4 and later) rather than
 // cuGraphInstantiate, which cuda.h 11.8 maps to cuGraphInstantiate_v2 (with
 // error-node and log parameters) and CUDA 12 redefines with flags.
+//
+// Flags 0 is right for how vigil uses graphs: the flags are AUTO_FREE_ON_
+// LAUNCH (graphs with memory allocation nodes; captures here allocate
+// nothing), UPLOAD (only with cuGraphInstantiateWithParams; the first
+// launch uploads), DEVICE_LAUNCH (launches from kernels; vigil launches
+// from the host only) and USE_NODE_PRIORITY (stream priorities are not
+// used). Relaunching one executable graph on one stream needs none: each
+// launch is ordered after the previous one on that stream.
 static CUgraphExec vg_instantiate(CUgraph g, CUresult* r) {
 	CUgraphExec e = 0;
 	*r = cuGraphInstantiateWithFlags(&e, g, 0);
@@ -37,6 +45,7 @@ import "C"
 import (
 	"errors"
 	"fmt"
+	"syscall"
 )
 
 // Stream capture records the work queued on a stream into a CUDA graph
@@ -62,11 +71,15 @@ import (
 // The capture runs in thread-local mode: BeginCapture locks the calling
 // goroutine to its OS thread until EndCapture, so the driver checks the
 // calls of that goroutine only. Other goroutines may keep queuing work on
-// their own streams, but not synchronize the whole device or free device
-// memory meanwhile (that waits on the capturing stream, fails and
-// invalidates the capture). EndCapture must be called by the goroutine
-// that called BeginCapture; from another one it fails with
-// CUDA_ERROR_STREAM_CAPTURE_WRONG_THREAD and the capture stays open.
+// their own streams. Calls that are illegal while any stream of the
+// context captures (Device.Synchronize, allocating or freeing device or
+// page-locked memory, opening or closing a Blas, closing a Graph or the
+// Device) wait, on other goroutines, until no capture is in flight, and
+// captures wait for those calls to finish; on the capturing goroutine
+// they fail at once with ErrCapturing and leave the capture intact.
+// EndCapture must be called by the goroutine that called BeginCapture;
+// from another one it fails with CUDA_ERROR_STREAM_CAPTURE_WRONG_THREAD
+// and the capture stays open.
 
 // BeginCapture starts capturing the work queued on s. Every BeginCapture
 // that succeeds must be followed by EndCapture on the same goroutine, also
@@ -79,11 +92,15 @@ func (s *Stream) BeginCapture() error {
 	if err != nil {
 		return err
 	}
+	tid := syscall.Gettid()
+	s.d.gate.beginCapture(tid)
 	if err := driverErr("cuStreamBeginCapture", C.vg_begin_capture(s.handle())); err != nil {
+		s.d.gate.endCapture(tid)
 		unbind()
 		return err
 	}
 	s.endCapture = unbind // keeps the goroutine on this thread until EndCapture
+	s.captureTID = tid
 	return nil
 }
 
@@ -98,7 +115,7 @@ func (s *Stream) EndCapture() (*Graph, error) {
 	}
 	var g *Graph
 	wrongThread := false
-	err := s.d.do(func() error {
+	err := s.do(func() error {
 		var r C.CUresult
 		graph := C.vg_end_capture(s.handle(), &r)
 		wrongThread = r == C.CUDA_ERROR_STREAM_CAPTURE_WRONG_THREAD
@@ -130,6 +147,7 @@ func (s *Stream) EndCapture() (*Graph, error) {
 	// Called from another goroutine, the capture is still on: keep it for
 	// the goroutine that began it.
 	if !wrongThread {
+		s.d.gate.endCapture(s.captureTID)
 		s.endCapture()
 		s.endCapture = nil
 	}
@@ -158,7 +176,7 @@ func (s *Stream) Capture(f func() error) (*Graph, error) {
 // invalidated capture that EndCapture has not ended yet).
 func (s *Stream) Capturing() (bool, error) {
 	var on C.int
-	err := s.d.do(func() error {
+	err := s.do(func() error {
 		return driverErr("cuStreamIsCapturing", C.vg_is_capturing(s.handle(), &on))
 	})
 	return on != 0, err
@@ -182,16 +200,21 @@ func (g *Graph) Launch(s *Stream) error {
 	if g.exec == nil {
 		return errors.New("device: launch of a closed graph")
 	}
-	return s.d.do(func() error { return driverErr("cuGraphLaunch", C.cuGraphLaunch(g.exec, s.handle())) })
+	return s.do(func() error { return driverErr("cuGraphLaunch", C.cuGraphLaunch(g.exec, s.handle())) })
 }
 
 // Close destroys the graph; a launch still running completes first.
-// Closing twice is a no-op.
+// Closing twice is a no-op. It waits for the captures in flight and fails
+// with ErrCapturing, leaving g open, on the capturing goroutine.
 func (g *Graph) Close() error {
 	if g.exec == nil {
 		return nil
 	}
-	exec := g.exec
-	g.exec = nil
-	return g.d.do(func() error { return driverErr("cuGraphExecDestroy", C.cuGraphExecDestroy(exec)) })
+	err := g.d.exclusive("cuGraphExecDestroy", func() error {
+		return driverErr("cuGraphExecDestroy", C.cuGraphExecDestroy(g.exec))
+	})
+	if !errors.Is(err, ErrCapturing) {
+		g.exec = nil
+	}
+	return err
 }

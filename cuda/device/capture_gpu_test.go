@@ -103,14 +103,15 @@ func TestCaptureGraph(t *testing.T) {
 
 // TestCaptureInvalid checks that an illegal call during a capture fails,
 // that EndCapture then reports the invalidated capture, and that the
-// stream works afterwards.
+// stream works afterwards. (Calls that the capture gate refuses before
+// they reach the driver, such as Device.Synchronize, leave the capture
+// intact: TestCaptureRefusesExclusiveCalls.)
 func TestCaptureInvalid(t *testing.T) {
 	for _, c := range []struct {
 		name    string
 		illegal func(e *env) error
 	}{
 		{"stream synchronize", func(e *env) error { return e.s.Synchronize() }},
-		{"device synchronize", func(e *env) error { return e.d.Synchronize() }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			e := newEnv(t)

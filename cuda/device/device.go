@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"sync/atomic"
+	"syscall"
 
 	"github.com/vigil-ml/vigil/cuda/kernels"
 	"gorgonia.org/cu"
@@ -20,12 +22,13 @@ type Device struct {
 	SMs          int   // streaming multiprocessors
 	TotalMem     int64 // bytes
 
-	dev    cu.Device
-	ctx    cu.CUContext
-	mod    cu.Module
-	mu     sync.Mutex // guards fns
-	fns    map[string]cu.Function
-	closed bool
+	dev     cu.Device
+	ctx     cu.CUContext
+	mod     module
+	fns     sync.Map // kernel name -> function, filled on first use
+	gate    gate     // captures in flight vs calls illegal during them
+	closed  atomic.Bool
+	closeMu sync.Mutex
 }
 
 // call wraps a failed driver call as an error naming it.
@@ -33,7 +36,7 @@ func call(name string, err error) error {
 	if err == nil {
 		return nil
 	}
-	return fmt.Errorf("%s: %w", name, err)
+	return fmt.Errorf("%s: %w%s", name, err, emulatorDetail())
 }
 
 // ErrClosed is returned by methods of a closed Device.
@@ -53,7 +56,7 @@ func Open(index int) (*Device, error) {
 	if err != nil {
 		return nil, call(fmt.Sprintf("cuDeviceGet(%d)", index), err)
 	}
-	d := &Device{Index: index, dev: dev, fns: map[string]cu.Function{}}
+	d := &Device{Index: index, dev: dev}
 	if d.Name, err = dev.Name(); err != nil {
 		return nil, call("cuDeviceGetName", err)
 	}
@@ -66,30 +69,29 @@ func Open(index int) (*Device, error) {
 	if d.TotalMem, err = dev.TotalMem(); err != nil {
 		return nil, call("cuDeviceTotalMem", err)
 	}
+	if len(kernels.Fatbin) == 0 {
+		return nil, errors.New("device: the embedded kernel fatbin is empty (run make kernels)")
+	}
 	if d.ctx, err = dev.RetainPrimaryCtx(); err != nil {
 		return nil, call("cuDevicePrimaryCtxRetain", err)
 	}
-	unbind, err := d.bind()
+	err = d.do(func() error {
+		var e error
+		d.mod, e = loadModule(kernels.Fatbin)
+		return call(fmt.Sprintf("cuModuleLoadData(kernels, sm_%d%d)", d.Major, d.Minor), e)
+	})
 	if err != nil {
 		_ = dev.ReleasePrimaryCtx()
 		return nil, err
-	}
-	defer unbind()
-	if len(kernels.Fatbin) == 0 {
-		_ = dev.ReleasePrimaryCtx()
-		return nil, errors.New("device: the embedded kernel fatbin is empty (run make kernels)")
-	}
-	if d.mod, err = cu.LoadData(string(kernels.Fatbin)); err != nil {
-		_ = dev.ReleasePrimaryCtx()
-		return nil, call(fmt.Sprintf("cuModuleLoadData(kernels, sm_%d%d)", d.Major, d.Minor), err)
 	}
 	return d, nil
 }
 
 // bind locks the calling goroutine to its OS thread and makes the primary
-// context current there; the returned function unlocks the thread.
+// context current there; the returned function unlocks the thread. Locks
+// nest (runtime.LockOSThread counts them).
 func (d *Device) bind() (func(), error) {
-	if d.closed {
+	if d.closed.Load() {
 		return nil, ErrClosed
 	}
 	runtime.LockOSThread()
@@ -110,9 +112,26 @@ func (d *Device) do(f func() error) error {
 	return f()
 }
 
-// Synchronize waits for all work on the device.
+// exclusive runs f, the driver call name, with the context current once no
+// stream of the context is capturing: f frees or allocates memory,
+// synchronizes the device or creates or destroys library handles, any of
+// which would invalidate a capture in flight. On the goroutine that is
+// capturing it fails with ErrCapturing. See gate.
+func (d *Device) exclusive(name string, f func() error) error {
+	return d.do(func() error {
+		done, err := d.gate.exclusive(syscall.Gettid())
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		defer done()
+		return f()
+	})
+}
+
+// Synchronize waits for all work on the device (after any capture in
+// flight has ended; see Stream.BeginCapture).
 func (d *Device) Synchronize() error {
-	return d.do(func() error { return call("cuCtxSynchronize", cu.Synchronize()) })
+	return d.exclusive("cuCtxSynchronize", func() error { return call("cuCtxSynchronize", cu.Synchronize()) })
 }
 
 // MemInfo returns the free and total device memory in bytes.
@@ -128,14 +147,14 @@ func (d *Device) MemInfo() (free, total int64, err error) {
 // Close unloads the kernel module and releases the primary context. Arenas,
 // streams, events and cuBLAS handles must be closed first.
 func (d *Device) Close() error {
-	if d.closed {
+	d.closeMu.Lock()
+	defer d.closeMu.Unlock()
+	if d.closed.Load() {
 		return nil
 	}
-	err := d.do(func() error { return call("cuModuleUnload", d.mod.Unload()) })
-	d.closed = true
-	d.mu.Lock()
-	d.fns = nil
-	d.mu.Unlock()
+	err := d.exclusive("cuModuleUnload", func() error { return call("cuModuleUnload", d.mod.unload()) })
+	d.closed.Store(true)
+	d.fns.Clear()
 	if e := call("cuDevicePrimaryCtxRelease", d.dev.ReleasePrimaryCtx()); err == nil {
 		err = e
 	}

@@ -3,6 +3,7 @@
 package device
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -150,4 +151,45 @@ func TestEvents(t *testing.T) {
 	defer s2.Close()
 	e.must(s2.WaitEvent(end))
 	e.must(s2.Synchronize())
+}
+
+// BenchmarkLaunch times queuing one small kernel (fill_f32 over 256
+// values): each launch binding the context itself, or all of them inside
+// one Stream.Bound as cuda/exec runs a training step.
+func BenchmarkLaunch(b *testing.B) {
+	d := OpenForTest(b)
+	s, err := d.NewStream()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	a, err := d.NewArena(1 << 20)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer a.Close()
+	buf, err := a.Alloc(256)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, bound := range []bool{false, true} {
+		b.Run(map[bool]string{false: "each", true: "bound"}[bound], func(b *testing.B) {
+			run := func() error {
+				for range b.N {
+					if err := s.Fill(buf, 1); err != nil {
+						return err
+					}
+				}
+				return nil
+			}
+			if bound {
+				err = s.Bound(run)
+			} else {
+				err = run()
+			}
+			if err := errors.Join(err, s.Synchronize()); err != nil {
+				b.Fatal(err)
+			}
+		})
+	}
 }

@@ -6,15 +6,19 @@
 // loaded at run time with dlopen (no link-time dependency on a CUDA
 // toolkit).
 //
-// Everything but this file is built only with the gpu build tag, because
-// gorgonia.org/cu links against the driver's libcuda.so.1 and ends the
-// process at start-up when the driver cannot be initialised. The default
-// build of this package is empty.
+// Everything but this file and the capture gate (gate.go, plain Go) is
+// built only with the gpu build tag, because gorgonia.org/cu links against
+// the driver's libcuda.so.1 and ends the process at start-up when the
+// driver cannot be initialised. The default build of this package holds
+// no GPU code.
 //
 // Threading: every method makes the device's primary context current on
 // the calling OS thread (locking the goroutine to it for the duration of
 // the call), so a Device may be used from any goroutine; use one stream
-// per goroutine for concurrent work. Kernel launches and copies are
-// asynchronous on their stream; errors of the kernels themselves surface
-// at the next synchronisation.
+// per goroutine for concurrent work. Stream.Bound makes the context
+// current once for a batch of calls on a stream (a training step), which
+// then skip that. Kernel launches and copies are asynchronous on their
+// stream; errors of the kernels themselves surface at the next
+// synchronisation. Calls that would invalidate a stream capture in flight
+// on another goroutine wait for it to end (see Stream.BeginCapture).
 package device

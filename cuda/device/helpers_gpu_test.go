@@ -5,18 +5,12 @@ package device
 import (
 	"math"
 	"math/rand/v2"
-	"sync"
 	"testing"
 )
 
 // These tests need a GPU; they compare every kernel family with plain Go
-// loops on small random inputs.
-
-var (
-	testDev     *Device
-	testOpenErr error
-	testOnce    sync.Once
-)
+// loops on small random inputs. Without one they skip, or fail with
+// VIGIL_EXPECT_GPU=1 (see OpenForTest).
 
 // env is one test's device, stream and arena.
 type env struct {
@@ -29,10 +23,7 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	testOnce.Do(func() { testDev, testOpenErr = Open(0) })
-	if testOpenErr != nil {
-		t.Skipf("no usable GPU: %v", testOpenErr)
-	}
+	testDev := OpenForTest(t)
 	s, err := testDev.NewStream()
 	if err != nil {
 		t.Fatal(err)

@@ -5,7 +5,6 @@ package device
 import (
 	"fmt"
 	"math"
-	"unsafe"
 
 	"gorgonia.org/cu"
 )
@@ -17,30 +16,25 @@ const BlockSize = 256
 // and whose grid-stride loops must not overflow.
 const maxN = 1 << 30
 
-// Function returns the kernel called name in the embedded module.
-func (d *Device) Function(name string) (cu.Function, error) {
-	if d.closed {
-		return cu.Function{}, ErrClosed
+// Function returns the kernel called name in the embedded module. Lookups
+// are cached: after the first, a lookup takes no lock and no driver call.
+func (d *Device) Function(name string) (Function, error) {
+	if d.closed.Load() {
+		return Function{}, ErrClosed
 	}
-	d.mu.Lock()
-	f, ok := d.fns[name]
-	d.mu.Unlock()
-	if ok {
-		return f, nil
+	if f, ok := d.fns.Load(name); ok {
+		return f.(Function), nil
 	}
+	var f Function
 	err := d.do(func() error {
-		var e error
-		f, e = d.mod.Function(name)
-		return call(fmt.Sprintf("cuModuleGetFunction(%q)", name), e)
+		cf, err := d.mod.function(name)
+		f = Function{Name: name, f: cf}
+		return err
 	})
 	if err != nil {
-		return cu.Function{}, err
+		return Function{}, err
 	}
-	d.mu.Lock()
-	if d.fns != nil {
-		d.fns[name] = f
-	}
-	d.mu.Unlock()
+	d.fns.Store(name, f)
 	return f, nil
 }
 
@@ -71,19 +65,25 @@ func (d *Device) RowsFor(rows, cols int) Dim {
 // Launch queues kernel name on s with the configuration dim. Each argument
 // is a Buffer or cu.DevicePtr (a pointer parameter), an int or int32 (an
 // int parameter), a uint64 (unsigned long long), a float32 (float) or a
-// float64 (double); they must match
-// the kernel's parameters in number, order and type, which the driver does
-// not check: use the typed wrappers where there is one.
+// float64 (double); they must match the kernel's parameters in number,
+// order and type, which the driver does not check: use the typed wrappers
+// where there is one. Inside s.Bound the launch makes no call but
+// cuLaunchKernel.
 func (d *Device) Launch(s *Stream, name string, dim Dim, args ...any) error {
 	f, err := d.Function(name)
 	if err != nil {
 		return err
 	}
-	// cu's Launch copies 8 bytes from each parameter pointer, so every
-	// argument gets an 8-byte slot; a 4-byte parameter reads the low half
-	// (little-endian).
-	slots := make([]uint64, len(args))
-	params := make([]unsafe.Pointer, len(args))
+	if len(args) > maxArgs {
+		return fmt.Errorf("device: %s: %d arguments, at most %d", name, len(args), maxArgs)
+	}
+	if dim.Grid < 1 || dim.Block < 1 || dim.Block > 1024 {
+		return fmt.Errorf("device: %s: bad launch configuration %+v", name, dim)
+	}
+	// Every argument gets an 8-byte slot; a 4-byte parameter reads the low
+	// half (little-endian). The slots are the stream's: a stream is used
+	// by one goroutine at a time.
+	slots := s.args[:len(args)]
 	for i, a := range args {
 		switch v := a.(type) {
 		case Buffer:
@@ -106,14 +106,12 @@ func (d *Device) Launch(s *Stream, name string, dim Dim, args ...any) error {
 		default:
 			return fmt.Errorf("device: %s: argument %d has unsupported type %T", name, i, a)
 		}
-		params[i] = unsafe.Pointer(&slots[i])
 	}
-	if dim.Grid < 1 || dim.Block < 1 || dim.Block > 1024 {
-		return fmt.Errorf("device: %s: bad launch configuration %+v", name, dim)
-	}
-	return d.do(func() error {
-		err := f.Launch(dim.Grid, 1, 1, dim.Block, 1, 1, dim.Shared, s.s, params)
-		return call(fmt.Sprintf("cuLaunchKernel(%s, grid %d, block %d)", name, dim.Grid, dim.Block), err)
+	return s.do(func() error {
+		if r := launch(f.f, dim, s, slots); r != 0 {
+			return driverErr(fmt.Sprintf("cuLaunchKernel(%s, grid %d, block %d)", name, dim.Grid, dim.Block), r)
+		}
+		return nil
 	})
 }
 

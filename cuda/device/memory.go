@@ -3,6 +3,7 @@
 package device
 
 import (
+	"errors"
 	"fmt"
 	"unsafe"
 
@@ -44,13 +45,15 @@ type Arena struct {
 	off  int64
 }
 
-// NewArena allocates bytes of device memory.
+// NewArena allocates bytes of device memory. It waits for the captures in
+// flight on other goroutines and fails with ErrCapturing on the capturing
+// one (an allocation there would invalidate its capture).
 func (d *Device) NewArena(bytes int64) (*Arena, error) {
 	if bytes <= 0 {
 		return nil, fmt.Errorf("device: arena of %d bytes", bytes)
 	}
 	a := &Arena{d: d, size: bytes}
-	err := d.do(func() error {
+	err := d.exclusive("cuMemAlloc", func() error {
 		var e error
 		a.base, e = cu.MemAlloc(bytes)
 		return call(fmt.Sprintf("cuMemAlloc(%d bytes)", bytes), e)
@@ -103,12 +106,18 @@ func (a *Arena) Release(mark int64) {
 // Reset frees every buffer (the memory stays allocated).
 func (a *Arena) Reset() { a.off = 0 }
 
-// Close frees the device memory; the arena's buffers become invalid.
+// Close frees the device memory; the arena's buffers become invalid. Like
+// NewArena, it first waits for the captures in flight on other goroutines
+// (see Stream.BeginCapture), and fails with ErrCapturing, leaving the
+// arena open, on the goroutine that is capturing.
 func (a *Arena) Close() error {
 	if a.base == 0 {
 		return nil
 	}
-	err := a.d.do(func() error { return call("cuMemFree", cu.MemFree(a.base)) })
+	err := a.d.exclusive("cuMemFree", func() error { return call("cuMemFree", cu.MemFree(a.base)) })
+	if errors.Is(err, ErrCapturing) {
+		return err
+	}
 	a.base, a.size, a.off = 0, 0, 0
 	return err
 }
@@ -133,7 +142,7 @@ func Upload[T float32 | int32](s *Stream, dst Buffer, src []T) error {
 	if len(src) == 0 {
 		return nil
 	}
-	return s.d.do(func() error {
+	return s.do(func() error {
 		return call("cuMemcpyHtoDAsync", cu.MemcpyHtoDAsync(dst.Ptr, hostPtr(src), dst.Bytes(), s.s))
 	})
 }
@@ -149,7 +158,7 @@ func Download[T float32 | int32](s *Stream, dst []T, src Buffer) error {
 	if len(dst) == 0 {
 		return nil
 	}
-	return s.d.do(func() error {
+	return s.do(func() error {
 		return call("cuMemcpyDtoHAsync", cu.MemcpyDtoHAsync(hostPtr(dst), src.Ptr, src.Bytes(), s.s))
 	})
 }
@@ -162,7 +171,7 @@ func CopyBuffer(s *Stream, dst, src Buffer) error {
 	if dst.Len == 0 {
 		return nil
 	}
-	return s.d.do(func() error {
+	return s.do(func() error {
 		return call("cuMemcpyDtoDAsync", cu.MemcpyDtoDAsync(dst.Ptr, src.Ptr, src.Bytes(), s.s))
 	})
 }
@@ -172,7 +181,7 @@ func Zero(s *Stream, b Buffer) error {
 	if b.Len == 0 {
 		return nil
 	}
-	return s.d.do(func() error {
+	return s.do(func() error {
 		return call("cuMemsetD32Async", cu.MemsetD32Async(b.Ptr, 0, int64(b.Len), s.s))
 	})
 }

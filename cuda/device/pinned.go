@@ -35,13 +35,14 @@ type HostBuffer struct {
 }
 
 // NewHostBuffer allocates n elements of page-locked host memory
-// (cuMemHostAlloc); Close frees it. The contents are undefined.
+// (cuMemHostAlloc); Close frees it. The contents are undefined. Like
+// NewArena it waits for captures in flight (see Device.exclusive).
 func (d *Device) NewHostBuffer(n int) (*HostBuffer, error) {
 	if n <= 0 || n > maxN {
 		return nil, fmt.Errorf("device: host buffer of %d elements", n)
 	}
 	h := &HostBuffer{d: d, n: n}
-	err := d.do(func() error {
+	err := d.exclusive("cuMemHostAlloc", func() error {
 		bytes := n * ElemSize
 		var r C.CUresult
 		h.p = C.vg_host_alloc(C.size_t(bytes), &r)
@@ -87,14 +88,18 @@ func (h *HostBuffer) Int32s() []int32 {
 }
 
 // Close frees the memory. No queued copy or graph may still use it:
-// synchronize first. Closing twice is a no-op.
+// synchronize first. Closing twice is a no-op. Like NewHostBuffer, it waits
+// for the captures in flight on other goroutines, and fails with
+// ErrCapturing, leaving h open, on the capturing goroutine.
 func (h *HostBuffer) Close() error {
 	if h.p == nil {
 		return nil
 	}
-	p := h.p
-	h.p = nil
-	return h.d.do(func() error { return call("cuMemFreeHost", cu.MemFreeHost(p)) })
+	err := h.d.exclusive("cuMemFreeHost", func() error { return call("cuMemFreeHost", cu.MemFreeHost(h.p)) })
+	if !errors.Is(err, ErrCapturing) {
+		h.p = nil
+	}
+	return err
 }
 
 // rangePtr returns the address of elements [off, off+n) of h.
@@ -123,7 +128,7 @@ func UploadAsync(s *Stream, dst Buffer, src *HostBuffer, off int) error {
 	if err != nil || dst.Len == 0 {
 		return err
 	}
-	return s.d.do(func() error {
+	return s.do(func() error {
 		return call("cuMemcpyHtoDAsync(pinned)", cu.MemcpyHtoDAsync(dst.Ptr, p, dst.Bytes(), s.s))
 	})
 }
@@ -135,7 +140,7 @@ func DownloadAsync(s *Stream, dst *HostBuffer, off int, src Buffer) error {
 	if err != nil || src.Len == 0 {
 		return err
 	}
-	return s.d.do(func() error {
+	return s.do(func() error {
 		return call("cuMemcpyDtoHAsync(pinned)", cu.MemcpyDtoHAsync(p, src.Ptr, src.Bytes(), s.s))
 	})
 }

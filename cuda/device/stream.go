@@ -9,17 +9,20 @@ import (
 )
 
 // Stream is a CUDA stream of the device (non-blocking with respect to the
-// legacy default stream).
+// legacy default stream). A stream is used by one goroutine at a time.
 type Stream struct {
 	d *Device
 	s cu.Stream
 
-	endCapture func() // while capturing: unlocks the capturing goroutine's thread
+	bound      bool             // inside Bound: the context is current on this thread
+	args       *[maxArgs]uint64 // kernel parameter slots (see Launch), an object without pointers for cgo
+	endCapture func()           // while capturing: unlocks the capturing goroutine's thread
+	captureTID int              // while capturing: the capturing OS thread
 }
 
 // NewStream creates a stream.
 func (d *Device) NewStream() (*Stream, error) {
-	s := &Stream{d: d}
+	s := &Stream{d: d, args: new([maxArgs]uint64)}
 	err := d.do(func() error {
 		var e error
 		s.s, e = cu.MakeStream(cu.NonBlocking)
@@ -31,15 +34,46 @@ func (d *Device) NewStream() (*Stream, error) {
 	return s, nil
 }
 
+// Bound runs f with the device's context made current once, on the OS
+// thread the calling goroutine stays locked to until f returns, so that
+// the calls f makes on s (launches, copies, cuBLAS calls, graph launches)
+// need not each lock the thread and set the context. Nested calls run f
+// directly. f must not use another Device, whose calls would make their
+// context current on this thread; calls of s's Device that do not take a
+// stream bind as usual (the same context).
+func (s *Stream) Bound(f func() error) error {
+	if s.bound {
+		return f()
+	}
+	unbind, err := s.d.bind()
+	if err != nil {
+		return err
+	}
+	s.bound = true
+	defer func() {
+		s.bound = false
+		unbind()
+	}()
+	return f()
+}
+
+// do runs f with the context current: directly inside Bound.
+func (s *Stream) do(f func() error) error {
+	if s.bound {
+		return f()
+	}
+	return s.d.do(f)
+}
+
 // Synchronize waits until all work queued on s has finished and returns the
 // first error it raised.
 func (s *Stream) Synchronize() error {
-	return s.d.do(func() error { return call("cuStreamSynchronize", s.s.Synchronize()) })
+	return s.do(func() error { return call("cuStreamSynchronize", s.s.Synchronize()) })
 }
 
 // WaitEvent makes later work on s wait for ev (recorded on any stream).
 func (s *Stream) WaitEvent(ev *Event) error {
-	return s.d.do(func() error { return call("cuStreamWaitEvent", s.s.Wait(ev.e, 0)) })
+	return s.do(func() error { return call("cuStreamWaitEvent", s.s.Wait(ev.e, 0)) })
 }
 
 // Close destroys the stream (work queued on it still completes). A capture
@@ -82,7 +116,7 @@ func (d *Device) NewEvent(timing bool) (*Event, error) {
 
 // Record records ev on s.
 func (ev *Event) Record(s *Stream) error {
-	return ev.d.do(func() error { return call("cuEventRecord", ev.e.Record(s.s)) })
+	return s.do(func() error { return call("cuEventRecord", ev.e.Record(s.s)) })
 }
 
 // Synchronize waits for the work recorded before ev.

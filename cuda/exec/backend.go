@@ -90,3 +90,19 @@ type Backend interface {
 	// by i·strideA, i·strideB and i·strideC values (0 shares a matrix).
 	GemmStridedBatched(tA, tB bool, m, n, k int, alpha float32, a Buf, lda, strideA int, b Buf, ldb, strideB int, beta float32, c Buf, ldc, strideC, batch int) error
 }
+
+// Binder is a Backend that can run a batch of calls with its device bound
+// once (GPUBackend: the CUDA context made current on a locked OS thread)
+// instead of once per call. The executor runs each schedule, and a runner
+// each step, inside one Bound.
+type Binder interface {
+	Bound(f func() error) error
+}
+
+// bound runs f inside b's Bound when b is a Binder.
+func bound(b Backend, f func() error) error {
+	if bb, ok := b.(Binder); ok {
+		return bb.Bound(f)
+	}
+	return f()
+}

@@ -4,7 +4,6 @@ package exec
 
 import (
 	"math/rand/v2"
-	"sync"
 	"testing"
 
 	"github.com/vigil-ml/vigil/cuda/device"
@@ -14,19 +13,11 @@ import (
 	G "gorgonia.org/gorgonia"
 )
 
-var (
-	gpuDev     *device.Device
-	gpuOpenErr error
-	gpuOnce    sync.Once
-)
-
+// newGPU returns a GPU backend on GPU 0, closed at the end of the test; the
+// test skips without a GPU, or fails with VIGIL_EXPECT_GPU=1.
 func newGPU(t *testing.T) *GPUBackend {
 	t.Helper()
-	gpuOnce.Do(func() { gpuDev, gpuOpenErr = device.Open(0) })
-	if gpuOpenErr != nil {
-		t.Skipf("no usable GPU: %v", gpuOpenErr)
-	}
-	g, err := NewGPUBackend(gpuDev)
+	g, err := NewGPUBackend(device.OpenForTest(t))
 	if err != nil {
 		t.Fatal(err)
 	}

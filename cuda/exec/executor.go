@@ -133,10 +133,12 @@ func (e *Executor) BindData(n *G.Node, d []float32) error {
 
 // Run executes the schedule once and waits for it.
 func (e *Executor) Run() error {
-	if err := e.queue(); err != nil {
-		return err
-	}
-	return e.B.Synchronize()
+	return bound(e.B, func() error {
+		if err := e.queue(); err != nil {
+			return err
+		}
+		return e.B.Synchronize()
+	})
 }
 
 // queue queues one run of the schedule. On a Recorder backend the first

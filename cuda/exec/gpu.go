@@ -23,6 +23,10 @@ type GPUBackend struct {
 	stage  stager          // pinned staging of large uploads
 }
 
+// Bound runs f with the context bound once for all of its calls on the
+// stream (device.Stream.Bound).
+func (g *GPUBackend) Bound(f func() error) error { return g.S.Bound(f) }
+
 // Record captures the calls run queues into a CUDA graph; replay launches
 // it. See Recorder and device.Stream.Capture.
 func (g *GPUBackend) Record(run func() error) (func() error, error) {
@@ -172,4 +176,5 @@ func (g *GPUBackend) Synchronize() error {
 var (
 	_ Backend  = (*GPUBackend)(nil)
 	_ Recorder = (*GPUBackend)(nil)
+	_ Binder   = (*GPUBackend)(nil)
 )

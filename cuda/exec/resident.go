@@ -23,13 +23,22 @@ type resident struct {
 }
 
 // Step runs the graph and applies u on the backend; see
-// graph.ResidentRunner. On a finite step only the loss (and the requested
-// outputs) and one flag, set by NonFinite over every gradient, are
-// downloaded; the update is queued behind them.
-func (r *Runner) Step(rng *rand.Rand, u graph.Update) (bool, error) {
+// graph.ResidentRunner. On a finite step two values are downloaded: the
+// loss and one flag, set by NonFinite over every gradient; the update is
+// queued behind them. The requested outputs stay on the backend until
+// ReadOutputs. All of it runs inside one Bound of the backend.
+func (r *Runner) Step(rng *rand.Rand, u graph.Update) (applied bool, err error) {
 	if !r.p.HasGrads() {
 		return false, errors.New("exec: step: program was compiled without gradients")
 	}
+	err = bound(r.e.B, func() error {
+		applied, err = r.step(rng, u)
+		return err
+	})
+	return applied, err
+}
+
+func (r *Runner) step(rng *rand.Rand, u graph.Update) (bool, error) {
 	if err := r.take(u); err != nil {
 		return false, err
 	}
@@ -52,10 +61,8 @@ func (r *Runner) Step(rng *rand.Rand, u graph.Update) (bool, error) {
 			return false, err
 		}
 	}
-	for _, n := range r.outputs {
-		if err := r.readBack(n); err != nil {
-			return false, err
-		}
+	if err := r.readBack(r.loss); err != nil {
+		return false, err
 	}
 	var flag [1]float32
 	if err := b.Download(flag[:], st.flag); err != nil {
@@ -179,6 +186,10 @@ func (r *Runner) Sync() error {
 	if r.res == nil {
 		return nil
 	}
+	return bound(r.e.B, r.sync)
+}
+
+func (r *Runner) sync() error {
 	params := r.p.Params()
 	for i, p := range params {
 		pb, err := r.paramBuf(i)

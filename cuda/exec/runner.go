@@ -18,9 +18,10 @@ import (
 // satisfies graph.Runner: each Run fills the noise inputs from the run's
 // RNG (dropout masks drawn by the backend unless HostNoise), uploads the
 // parameters, inputs and noise from their nodes' values, executes the
-// schedule and downloads the loss, the
-// requested outputs (written back into those nodes' values, so
-// graph.Float32s keeps working) and the parameter gradients.
+// schedule and downloads the loss, the requested outputs (written back
+// into those nodes' values, so graph.Float32s keeps working) and the
+// parameter gradients. A resident Step downloads the loss alone (see
+// ReadOutputs).
 type Runner struct {
 	p       *graph.Program
 	e       *Executor
@@ -127,18 +128,32 @@ func (r *Runner) Run(rng *rand.Rand) error {
 	if err := r.fillNoise(rng); err != nil {
 		return err
 	}
-	if err := r.bind(); err != nil {
-		return err
-	}
-	if err := r.e.Run(); err != nil {
-		return err
-	}
-	for _, n := range r.outputs {
-		if err := r.readBack(n); err != nil {
+	return bound(r.e.B, func() error {
+		if err := r.bind(); err != nil {
 			return err
 		}
-	}
-	return r.downloadGrads()
+		if err := r.e.Run(); err != nil {
+			return err
+		}
+		if err := r.ReadOutputs(); err != nil {
+			return err
+		}
+		return r.downloadGrads()
+	})
+}
+
+// ReadOutputs downloads the loss and the requested outputs of the last run
+// or step into their nodes' values. Run does it itself; Step reads the
+// loss alone, so call it after a Step whose outputs are wanted.
+func (r *Runner) ReadOutputs() error {
+	return bound(r.e.B, func() error {
+		for _, n := range r.outputs {
+			if err := r.readBack(n); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // fillNoise refills every noise input from rng, in creation order: a mask

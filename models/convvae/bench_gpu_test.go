@@ -16,11 +16,7 @@ import (
 // replayed as a CUDA graph, the loss read back every step), batch 16, the
 // configuration of torch_convvae.py; it reports samples/s.
 func BenchmarkGPUConvVAEStepBatch16(b *testing.B) {
-	d, err := device.Open(0)
-	if err != nil {
-		b.Skipf("no usable GPU: %v", err)
-	}
-	defer d.Close()
+	d := device.OpenForTest(b) // skips without a GPU, fails with VIGIL_EXPECT_GPU=1
 	task, rng := benchTask(b, exec.Factory(func() (exec.Backend, error) { return exec.NewGPUBackend(d) }))
 	defer task.Close()
 	opt := trainers.NewAdam(trainers.AdamConfig{LR: 1e-3})
