@@ -37,7 +37,7 @@ func Evaluate(ctx context.Context, runDir string, opts RunOptions) (*Result, err
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("eval: %s/config.json: %w", runDir, err)
 	}
-	if opts.factory, err = runnerFactory(cfg, "cpu"); err != nil {
+	if opts.factory, err = runnerFactory(cfg, "cpu", opts.Log); err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(opts.Out, 0o755); err != nil {

@@ -2,6 +2,7 @@ package experiments
 
 import (
 	"fmt"
+	"log/slog"
 
 	"github.com/vigil-ml/vigil/cuda/exec"
 	"github.com/vigil-ml/vigil/graph"
@@ -9,7 +10,7 @@ import (
 
 // gpuFactory returns the runner factory of a GPU device ("cuda" or
 // "cuda:N"); only a gpu build sets it.
-var gpuFactory func(device string) (graph.RunnerFactory, error)
+var gpuFactory func(device string, log *slog.Logger) (graph.RunnerFactory, error)
 
 // gpuSelect returns the GPU to train on for device auto (the first that
 // passes cuda/selftest, "cuda:N"), or device itself ("cuda", "cuda:N") when
@@ -21,14 +22,14 @@ var gpuSelect func(device string) (string, error)
 // the GPU backend of cuda/exec (gpu build only); on the CPU nil for
 // gorgonia's tape machine (executor tape) or cuda/exec's CPU backend
 // (executor program).
-func runnerFactory(cfg Config, device string) (graph.RunnerFactory, error) {
+func runnerFactory(cfg Config, device string, log *slog.Logger) (graph.RunnerFactory, error) {
 	if device != "cpu" {
 		// The tape machine runs on the CPU only: a GPU always executes the
 		// lowered program, whatever the executor key says.
 		if gpuFactory == nil {
 			return nil, fmt.Errorf("device %s needs the gpu build", device)
 		}
-		return gpuFactory(device)
+		return gpuFactory(device, log)
 	}
 	switch cfg.Executor {
 	case "", "tape":

@@ -5,6 +5,7 @@ package experiments
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"sync"
@@ -32,7 +33,7 @@ var gpus = struct {
 
 func init() {
 	gpuSelect = selectGPU
-	gpuFactory = func(dev string) (graph.RunnerFactory, error) {
+	gpuFactory = func(dev string, log *slog.Logger) (graph.RunnerFactory, error) {
 		index, err := gpuIndex(dev)
 		if err != nil {
 			return nil, err
@@ -41,7 +42,12 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
-		return exec.Factory(func() (exec.Backend, error) { return exec.NewGPUBackend(d) }), nil
+		// A failed capture is not an error (the schedule runs call by
+		// call), but it costs speed: say so once per program.
+		warn := exec.OnRecordErr(func(err error) {
+			log.Warn("the training step runs without a CUDA graph", "device", dev, "reason", err.Error())
+		})
+		return exec.Factory(func() (exec.Backend, error) { return exec.NewGPUBackend(d) }, warn), nil
 	}
 }
 

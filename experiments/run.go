@@ -45,7 +45,7 @@ func Run(ctx context.Context, cfg Config, opts RunOptions) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if opts.factory, err = runnerFactory(cfg, device); err != nil {
+	if opts.factory, err = runnerFactory(cfg, device, opts.Log); err != nil {
 		return nil, err
 	}
 	opts.device = device

@@ -177,7 +177,7 @@ func TestExecutorKey(t *testing.T) {
 	if err != nil || cfg.Executor != "program" {
 		t.Fatalf("executor: program: %q, %v", cfg.Executor, err)
 	}
-	if f, err := runnerFactory(cfg, "cpu"); err != nil || f == nil {
+	if f, err := runnerFactory(cfg, "cpu", nil); err != nil || f == nil {
 		t.Fatalf("executor program on the CPU: %v", err)
 	}
 	if _, err := Parse([]byte("version: 1\nname: x\ndata: {kind: synthetic}\nexecutor: gpu\n"), nil); err == nil || !strings.Contains(err.Error(), "executor") {

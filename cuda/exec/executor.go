@@ -20,6 +20,8 @@ type Executor struct {
 	// RecordErr says why a Recorder backend runs the schedule eagerly:
 	// its recording failed (nil while recording works or was not tried).
 	RecordErr error
+	// OnRecordErr, when set, is called with RecordErr when it is set.
+	OnRecordErr func(error)
 
 	extra  int          // values reserved after the schedule's arena (see Extra)
 	runs   int          // schedule runs queued since the arena was laid out
@@ -160,6 +162,9 @@ func (e *Executor) queue() error {
 		replay, err := rec.Record(func() error { return e.S.Run(e.B) })
 		if err != nil {
 			e.RecordErr = err
+			if e.OnRecordErr != nil {
+				e.OnRecordErr(err)
+			}
 			return e.S.Run(e.B)
 		}
 		e.replay = replay

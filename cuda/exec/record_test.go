@@ -40,10 +40,12 @@ func (r *recordingCPU) Record(run func() error) (func() error, error) {
 // every loss and weight is bit-identical; a backend whose recording fails
 // keeps running call by call with the same results and says why.
 func TestRecordedSchedulesReplay(t *testing.T) {
+	var told []error // what OnRecordErr was called with
 	train := func(b Backend) ([]float64, []*graph.Param, *Runner) {
 		m, err := convvae.New(tinyConfig(), rand.New(rand.NewPCG(1, 1)))
 		must(t, err)
-		net, err := m.BuildWith(graph.Train, 3, Factory(func() (Backend, error) { return b, nil }))
+		tell := OnRecordErr(func(err error) { told = append(told, err) })
+		net, err := m.BuildWith(graph.Train, 3, Factory(func() (Backend, error) { return b, nil }, tell))
 		must(t, err)
 		t.Cleanup(func() { net.Close() })
 		r := net.Program.(*Runner)
@@ -91,5 +93,8 @@ func TestRecordedSchedulesReplay(t *testing.T) {
 	same("failed recording", lp, lb, pp, pb)
 	if bad.replays != 0 || r.Executor().RecordErr == nil {
 		t.Fatalf("%d replays, error %v after a failed recording", bad.replays, r.Executor().RecordErr)
+	}
+	if len(told) != 1 || told[0] != r.Executor().RecordErr {
+		t.Fatalf("OnRecordErr was called with %v, want once with %v", told, r.Executor().RecordErr)
 	}
 }

@@ -53,6 +53,11 @@ type Option func(*Runner)
 // deterministic as the RNG, but not the tape machine's.
 func HostNoise() Option { return func(r *Runner) { r.hostNoise = true } }
 
+// OnRecordErr calls f once when the schedule could not be recorded (a GPU's
+// CUDA graph capture failed) and the runner goes on launching call by call:
+// slower, and worth a log line.
+func OnRecordErr(f func(error)) Option { return func(r *Runner) { r.e.OnRecordErr = f } }
+
 var _ graph.Runner = (*Runner)(nil)
 
 // NewRunner lowers p's graph with the loss and outputs as outputs (and the

@@ -109,16 +109,6 @@ Worker& worker() {
     return *worker_tls;
 }
 
-[[noreturn]] void fail(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
-void fail(const char* fmt, ...) {
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    throw KernelAbort{buf};
-}
-
 Rec* me() { return static_cast<Rec*>(current.thread); }
 
 void yield(Rec* r) {
@@ -195,16 +185,16 @@ bool release_warp(Block& b, unsigned w, unsigned n) {
         for (unsigned j = lo; j < hi; j++)
             if (b.t[j].state == Rec::WARP) at = &b.t[j];
         if (r.state == Rec::DONE)
-            fail("warp %u: thread %u exited while thread %u waits in %s with lane %u in its mask (divergent warp collective)", w, r.linear, at->linear, at->what, i - lo);
+            kernel_error("warp %u: thread %u exited while thread %u waits in %s with lane %u in its mask (divergent warp collective)", w, r.linear, at->linear, at->what, i - lo);
         if (r.state == Rec::BARRIER) {
             (void)first;
-            fail("warp %u: thread %u waits at __syncthreads while thread %u waits in %s (divergent)", w, r.linear, at->linear, at->what);
+            kernel_error("warp %u: thread %u waits at __syncthreads while thread %u waits in %s (divergent)", w, r.linear, at->linear, at->what);
         }
         return false;
     }
     for (unsigned i = lo + 1; i < hi; i++) {
         if (b.t[i].ops != b.t[lo].ops || b.t[i].mask != b.t[lo].mask)
-            fail("warp %u: threads %u and %u wait in different warp collectives (%s #%llu mask %#x, %s #%llu mask %#x)", w,
+            kernel_error("warp %u: threads %u and %u wait in different warp collectives (%s #%llu mask %#x, %s #%llu mask %#x)", w,
                  b.t[lo].linear, b.t[i].linear, b.t[lo].what, (unsigned long long)b.t[lo].ops, b.t[lo].mask, b.t[i].what,
                  (unsigned long long)b.t[i].ops, b.t[i].mask);
     }
@@ -247,14 +237,14 @@ void run_block(Block& b) {
         }
         if (done == n) break;
         if (at_barrier + done != n)
-            fail("deadlock: %u threads wait at __syncthreads, %u exited, the rest wait in warp collectives", at_barrier, done);
+            kernel_error("deadlock: %u threads wait at __syncthreads, %u exited, the rest wait in warp collectives", at_barrier, done);
         if (done > 0) {
             unsigned d = 0, a = 0;
             for (auto& r : b.t) {
                 if (r.state == Rec::DONE) d = r.linear;
                 else a = r.linear;
             }
-            fail("__syncthreads #%llu is reached by %u threads (e.g. %u) while %u threads exited before it (e.g. %u): divergent barrier",
+            kernel_error("__syncthreads #%llu is reached by %u threads (e.g. %u) while %u threads exited before it (e.g. %u): divergent barrier",
                  (unsigned long long)b.epoch, at_barrier, a, done, d);
         }
         b.epoch++;
@@ -444,7 +434,7 @@ void launch_body(int i, void* ctx) {
 void syncthreads() {
     Rec* r = me();
     if (!r->fiber)
-        fail("thread %u reaches __syncthreads #%llu, which lane 0 of its warp exited without reaching (divergent barrier)", r->linear,
+        kernel_error("thread %u reaches __syncthreads #%llu, which lane 0 of its warp exited without reaching (divergent barrier)", r->linear,
              (unsigned long long)r->block->epoch);
     r->state = Rec::BARRIER;
     yield(r);
@@ -456,11 +446,11 @@ uint64_t warp_exchange(unsigned mask, uint64_t v, int src, int width, const char
     const unsigned n = b.t.size(), w = r->linear / 32, lo = w * 32, hi = lo + 32 < n ? lo + 32 : n;
     const unsigned full = hi - lo == 32 ? 0xffffffffu : (1u << (hi - lo)) - 1;
     if (mask != full)
-        fail("%s with mask %#x in warp %u of %u threads: the emulated device runs collectives of whole warps only", what, mask, w, hi - lo);
+        kernel_error("%s with mask %#x in warp %u of %u threads: the emulated device runs collectives of whole warps only", what, mask, w, hi - lo);
     if (width <= 0 || width > 32 || (width & (width - 1)))
-        fail("%s with width %d (a power of 2 up to 32)", what, width);
+        kernel_error("%s with width %d (a power of 2 up to 32)", what, width);
     if (!r->fiber)
-        fail("thread %u calls %s, which lane 0 of its warp exited without calling (divergent warp collective)", r->linear, what);
+        kernel_error("thread %u calls %s, which lane 0 of its warp exited without calling (divergent warp collective)", r->linear, what);
     const unsigned buf = r->ops & 1;
     b.warps[w].vals[buf][r->linear - lo] = v;
     r->ops++;
