@@ -46,6 +46,9 @@ func driverErr(name string, r C.CUresult) error {
 	return fmt.Errorf("%s: %s (%d)%s", name, desc, int(r), emulatorDetail())
 }
 
+// Emulated reports whether the driver is vigil's emulated one (cuda/emu).
+func Emulated() bool { return C.vg_emulator_detail() != nil }
+
 // emulatorDetail is ": " and the emulated driver's explanation of the last
 // failed call on this OS thread, or "" (a real driver, or nothing to say).
 // Call it on the thread of the failed call, right after it.

@@ -151,8 +151,11 @@ std::string fault_describe(uintptr_t p) {
         snprintf(buf, sizeof buf, "%lu bytes before the start of the %s of %zu bytes at %#lx", (unsigned long)(a.base - p), what, a.bytes,
                  (unsigned long)a.base);
     } else {
-        snprintf(buf, sizeof buf, "%lu bytes past the end of the %s of %zu bytes at %#lx", (unsigned long)(p - (a.base + a.bytes)), what,
-                 a.bytes, (unsigned long)a.base);
+        const unsigned long past = (unsigned long)(p - (a.base + a.bytes));
+        if (past == 0)
+            snprintf(buf, sizeof buf, "the first byte after the end of the %s of %zu bytes at %#lx", what, a.bytes, (unsigned long)a.base);
+        else
+            snprintf(buf, sizeof buf, "%lu bytes after the end of the %s of %zu bytes at %#lx", past, what, a.bytes, (unsigned long)a.base);
     }
     return buf;
 }

@@ -147,7 +147,7 @@ static void test_engine() {
     // Faults: past the end of an allocation, and after it is freed.
     const uintptr_t p = vgemu::mem_alloc(nullptr, 1024, vgemu::MemKind::Device);
     ok = run(VG_HOST_KERNEL(t_fill), {1, 1, 1}, {64, 1, 1}, &f, (float*)p, 257, 1.0f);
-    CHECK(!ok && f.code == 700 && f.msg.find("0 bytes past the end of the device allocation of 1024 bytes") != std::string::npos,
+    CHECK(!ok && f.code == 700 && f.msg.find("the first byte after the end of the device allocation of 1024 bytes") != std::string::npos,
           "overflow not caught: %s", f.msg.c_str());
     ok = run(VG_HOST_KERNEL(t_fill), {1, 1, 1}, {64, 1, 1}, &f, (float*)p, 256, 1.0f);
     CHECK(ok, "in-bounds fill failed: %s", f.msg.c_str());
