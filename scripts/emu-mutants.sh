@@ -7,19 +7,19 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-# name | file | sed expression [| file | sed expression ...]
+# name#file#sed expression[#file#sed expression ...]
 mutants=(
-	"im2col-off-by-one|cuda/kernels/im2col.cu|s/yy >= h \|\| xx < 0 \|\| xx >= w/yy > h || xx < 0 || xx >= w/"
-	"missing-syncthreads|cuda/kernels/common.cuh|0,/    __syncthreads\(\);/s//    \/\/ \(removed\)/"
-	"swapped-transpose|cuda/device/blas.go|s/opA, lda = cublasOpT, C.int\(g.M\)/opA, lda = cublasOpN, C.int(g.M)/"
-	"wrong-leading-dimension|cuda/device/blas.go|s/opB, ldb = cublasOpT, C.int\(g.K\)/opB, ldb = cublasOpT, C.int(g.N)/"
-	"stale-replay|cuda/exec/executor.go|s/e.extra, e.runs, e.replay = n, 0, nil/e.extra, e.runs = n, 0/"
-	"stale-replay-on-freed-arena|cuda/exec/executor.go|s/e.extra, e.runs, e.replay = n, 0, nil/e.extra, e.runs = n, 0/|cuda/exec/gpu.go|s/if err := g.closeGraphs\(\); err != nil \{/if err := error(nil); err != nil {/"
+	"im2col-off-by-one#cuda/kernels/im2col.cu#s/yy >= h \|\| xx < 0 \|\| xx >= w/yy > h || xx < 0 || xx >= w/"
+	"missing-syncthreads#cuda/kernels/common.cuh#0,/    __syncthreads\(\);/s//    \/\/ \(removed\)/"
+	"swapped-transpose#cuda/device/blas.go#s/opA, lda = cublasOpT, C.int\(g.M\)/opA, lda = cublasOpN, C.int(g.M)/"
+	"wrong-leading-dimension#cuda/device/blas.go#s/opB, ldb = cublasOpT, C.int\(g.K\)/opB, ldb = cublasOpT, C.int(g.N)/"
+	"stale-replay#cuda/exec/executor.go#s/e.extra, e.runs, e.replay = n, 0, nil/e.extra, e.runs = n, 0/"
+	"stale-replay-on-freed-arena#cuda/exec/executor.go#s/e.extra, e.runs, e.replay = n, 0, nil/e.extra, e.runs = n, 0/#cuda/exec/gpu.go#s/if err := g.closeGraphs\(\); err != nil \{/if err := error(nil); err != nil {/"
 )
 want=("$@")
 failed=0
 for m in "${mutants[@]}"; do
-	IFS='|' read -r -a f <<<"$m"
+	IFS='#' read -r -a f <<<"$m"
 	name=${f[0]}
 	if [ ${#want[@]} -gt 0 ] && [[ ! " ${want[*]} " =~ " $name " ]]; then continue; fi
 	tmp=$(mktemp -d)
