@@ -36,8 +36,7 @@ CUresult copy(const char* call, uintptr_t dst, uintptr_t src, size_t n, bool dst
     bool wait = sync;
     {
         Lock l(api);
-        if (CUresult r = ctx_check(&c)) return r;
-        if (CUresult r = stream_resolve(c, hs, &s)) return r;
+        if (CUresult r = ctx_stream(hs, &c, &s)) return r;
         if (n == 0) return CUDA_SUCCESS;
         if (dst_dev) {
             if (CUresult r = device_span(call, "destination", dst, n)) return r;
@@ -78,8 +77,7 @@ CUresult set_memory(const char* call, CUdeviceptr p, uint32_t v, int elem, size_
     CUstream_st* s;
     {
         Lock l(api);
-        if (CUresult r = ctx_check(&c)) return r;
-        if (CUresult r = stream_resolve(c, hs, &s)) return r;
+        if (CUresult r = ctx_stream(hs, &c, &s)) return r;
         if (count == 0) return CUDA_SUCCESS;
         if (p % elem) return err(CUDA_ERROR_INVALID_VALUE, "%s: %#llx is not aligned to %d bytes", call, (unsigned long long)p, elem);
         if (CUresult r = device_span(call, "destination", p, count * elem)) return r;
@@ -96,6 +94,24 @@ CUresult set_memory(const char* call, CUdeviceptr p, uint32_t v, int elem, size_
         if (!sync) return CUDA_SUCCESS;
     }
     return run_until(s, ~0ull);
+}
+
+// free_memory frees the allocation at p after the device's work, which may
+// still use it (cuMemFree and cuMemFreeHost synchronise the context).
+CUresult free_memory(const char* call, uintptr_t p, MemKind kind) {
+    CUctx_st* c;
+    {
+        Lock l(api);
+        if (CUresult r = ctx_check(&c)) return r;
+        if (CUresult r = broad_sync_check(c, call)) return r;
+    }
+    if (CUresult r = run_all(c)) return r;
+    Lock l(api);
+    Alloc a;
+    if (mem_free(p, kind, &a)) return CUDA_SUCCESS;
+    if (a.base == p && a.freed) return err(CUDA_ERROR_INVALID_VALUE, "%s(%#lx): double free", call, (unsigned long)p);
+    return err(CUDA_ERROR_INVALID_VALUE, "%s(%#lx): not the start of a live %s allocation", call, (unsigned long)p,
+               kind == MemKind::Device ? "device" : "page-locked host");
 }
 
 } // namespace
@@ -120,23 +136,7 @@ CUresult cuMemAlloc(CUdeviceptr* p, size_t bytes) {
     return CUDA_SUCCESS;
 }
 
-CUresult cuMemFree(CUdeviceptr p) {
-    CUctx_st* c;
-    {
-        Lock l(api);
-        if (CUresult r = ctx_check(&c)) return r;
-        if (CUresult r = broad_sync_check(c, "cuMemFree")) return r;
-    }
-    // cuMemFree waits for the device's work, which may still use the memory.
-    if (CUresult r = run_all(c)) return r;
-    Lock l(api);
-    Alloc a;
-    if (!mem_free(p, MemKind::Device, &a)) {
-        if (a.base == p && a.freed) return err(CUDA_ERROR_INVALID_VALUE, "cuMemFree(%#llx): double free", (unsigned long long)p);
-        return err(CUDA_ERROR_INVALID_VALUE, "cuMemFree(%#llx): not the start of a live device allocation", (unsigned long long)p);
-    }
-    return CUDA_SUCCESS;
-}
+CUresult cuMemFree(CUdeviceptr p) { return free_memory("cuMemFree", p, MemKind::Device); }
 
 CUresult cuMemGetInfo(size_t* free_b, size_t* total) {
     Lock l(api);
@@ -164,22 +164,7 @@ CUresult cuMemHostAlloc(void** pp, size_t bytes, unsigned int flags) {
 
 CUresult cuMemAllocHost(void** pp, size_t bytes) { return cuMemHostAlloc(pp, bytes, 0); }
 
-CUresult cuMemFreeHost(void* p) {
-    CUctx_st* c;
-    {
-        Lock l(api);
-        if (CUresult r = ctx_check(&c)) return r;
-        if (CUresult r = broad_sync_check(c, "cuMemFreeHost")) return r;
-    }
-    if (CUresult r = run_all(c)) return r;
-    Lock l(api);
-    Alloc a;
-    if (!mem_free(reinterpret_cast<uintptr_t>(p), MemKind::Host, &a)) {
-        if (a.base == reinterpret_cast<uintptr_t>(p) && a.freed) return err(CUDA_ERROR_INVALID_VALUE, "cuMemFreeHost(%p): double free", p);
-        return err(CUDA_ERROR_INVALID_VALUE, "cuMemFreeHost(%p): not page-locked memory from cuMemHostAlloc", p);
-    }
-    return CUDA_SUCCESS;
-}
+CUresult cuMemFreeHost(void* p) { return free_memory("cuMemFreeHost", reinterpret_cast<uintptr_t>(p), MemKind::Host); }
 
 CUresult cuMemcpyHtoDAsync(CUdeviceptr dst, const void* src, size_t n, CUstream s) {
     return copy("cuMemcpyHtoDAsync", dst, reinterpret_cast<uintptr_t>(src), n, true, false, s, false);

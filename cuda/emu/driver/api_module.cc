@@ -158,8 +158,7 @@ CUresult vgemu_enqueue(CUstream hs, const char* name, vgemu_host_kernel fn, cons
     Lock l(api);
     CUctx_st* c;
     CUstream_st* s;
-    if (CUresult r = ctx_check(&c)) return r;
-    if (CUresult r = stream_resolve(c, hs, &s)) return r;
+    if (CUresult r = ctx_stream(hs, &c, &s)) return r;
     Work w{Work::HostKernel};
     w.name = name;
     w.hfn = fn;

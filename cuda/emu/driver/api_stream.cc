@@ -202,6 +202,11 @@ CUresult stream_resolve(CUctx_st* c, CUstream hs, CUstream_st** out) {
     return CUDA_SUCCESS;
 }
 
+CUresult ctx_stream(CUstream hs, CUctx_st** c, CUstream_st** s) {
+    if (CUresult r = ctx_check(c)) return r;
+    return stream_resolve(*c, hs, s);
+}
+
 CUresult enqueue(CUstream_st* s, Work&& w) {
     if (s->capturing) {
         if (s->invalidated != CUDA_SUCCESS)
@@ -306,8 +311,7 @@ CUresult cuStreamGetFlags(CUstream hs, unsigned int* flags) {
     Lock l(api);
     CUctx_st* c;
     CUstream_st* s;
-    if (CUresult r = ctx_check(&c)) return r;
-    if (CUresult r = stream_resolve(c, hs, &s)) return r;
+    if (CUresult r = ctx_stream(hs, &c, &s)) return r;
     *flags = s->flags;
     return CUDA_SUCCESS;
 }
@@ -343,8 +347,7 @@ CUresult cuStreamSynchronize(CUstream hs) {
     {
         Lock l(api);
         CUctx_st* c;
-        if (CUresult r = ctx_check(&c)) return r;
-        if (CUresult r = stream_resolve(c, hs, &s)) return r;
+        if (CUresult r = ctx_stream(hs, &c, &s)) return r;
         if (s->capturing) {
             invalidate(s, CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED, "cuStreamSynchronize");
             return err(CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED, "cuStreamSynchronize of a capturing stream");
@@ -358,8 +361,7 @@ CUresult cuStreamQuery(CUstream hs) {
     {
         Lock l(api);
         CUctx_st* c;
-        if (CUresult r = ctx_check(&c)) return r;
-        if (CUresult r = stream_resolve(c, hs, &s)) return r;
+        if (CUresult r = ctx_stream(hs, &c, &s)) return r;
         if (s->capturing) {
             invalidate(s, CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED, "cuStreamQuery");
             return err(CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED, "cuStreamQuery of a capturing stream");
@@ -372,8 +374,7 @@ CUresult cuStreamWaitEvent(CUstream hs, CUevent ev, unsigned int flags) {
     Lock l(api);
     CUctx_st* c;
     CUstream_st* s;
-    if (CUresult r = ctx_check(&c)) return r;
-    if (CUresult r = stream_resolve(c, hs, &s)) return r;
+    if (CUresult r = ctx_stream(hs, &c, &s)) return r;
     if (!events.count(ev)) return err(CUDA_ERROR_INVALID_HANDLE, "cuStreamWaitEvent: %p is not a live event", (void*)ev);
     if (flags != 0) return err(CUDA_ERROR_INVALID_VALUE, "cuStreamWaitEvent: flags %#x", flags);
     if (!ev->stream || ev->records == 0) return CUDA_SUCCESS; // never recorded: nothing to wait for
@@ -411,8 +412,7 @@ CUresult cuStreamEndCapture(CUstream hs, CUgraph* out) {
     Lock l(api);
     CUctx_st* c;
     CUstream_st* s;
-    if (CUresult r = ctx_check(&c)) return r;
-    if (CUresult r = stream_resolve(c, hs, &s)) return r;
+    if (CUresult r = ctx_stream(hs, &c, &s)) return r;
     if (!out) return err(CUDA_ERROR_INVALID_VALUE, "cuStreamEndCapture: NULL");
     if (!s->capturing) return err(CUDA_ERROR_ILLEGAL_STATE, "cuStreamEndCapture: the stream is not capturing");
     if (s->mode != CU_STREAM_CAPTURE_MODE_RELAXED && s->capture_thread != thread_id())
@@ -435,8 +435,7 @@ CUresult cuStreamIsCapturing(CUstream hs, CUstreamCaptureStatus* st) {
     Lock l(api);
     CUctx_st* c;
     CUstream_st* s;
-    if (CUresult r = ctx_check(&c)) return r;
-    if (CUresult r = stream_resolve(c, hs, &s)) return r;
+    if (CUresult r = ctx_stream(hs, &c, &s)) return r;
     if (!st) return err(CUDA_ERROR_INVALID_VALUE, "cuStreamIsCapturing: NULL");
     *st = !s->capturing ? CU_STREAM_CAPTURE_STATUS_NONE
                         : (s->invalidated != CUDA_SUCCESS ? CU_STREAM_CAPTURE_STATUS_INVALIDATED : CU_STREAM_CAPTURE_STATUS_ACTIVE);

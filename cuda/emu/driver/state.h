@@ -138,6 +138,9 @@ CUresult ctx_check(CUctx_st** ctx);
 // stream_resolve maps a CUstream (0: the context's legacy stream).
 CUresult stream_resolve(CUctx_st* ctx, CUstream s, CUstream_st** out);
 
+// ctx_stream is ctx_check, then stream_resolve of hs in that context.
+CUresult ctx_stream(CUstream hs, CUctx_st** ctx, CUstream_st** s);
+
 // enqueue queues w on s, or records it into s's capture.
 CUresult enqueue(CUstream_st* s, Work&& w);
 
