@@ -13,24 +13,31 @@
 // instructions that no requested output or parameter gradient needs are
 // dropped.
 //
+// Ops lower by registration, not by inspection. An op that implements
+// Lowerer lowers itself: every op of package layers does, next to its
+// definition (layers/lower.go). Gorgonia's built-ins are mapped once, in
+// lower_gorgonia.go's table, the only code that reads gorgonia's unexported
+// types and fields (by reflection); a test fails when the pinned gorgonia
+// changes them. Any other op is an error.
+//
 // Instruction kinds and the ops lowered to them:
 //
 //	unary            gorgonia elemUnaryOp (abs sign ceil floor sin cos exp ln
 //	                 log2 neg square sqrt inv invSqrt cube tanh sigmoid log1p
-//	                 expm1 softplus, by String); layers actOp (relu, sigmoid,
-//	                 tanh)
+//	                 expm1 softplus, by String); layers activations (relu,
+//	                 sigmoid, tanh)
 //	binary           gorgonia elemBinOp (+ - ⊙ ÷ ^ and, returning the same
 //	                 type, < > <= >= == !=, by String); a scalar operand is
 //	                 broadcast, other operands have the output's size
-//	matmul           layers matMulOp (transposes tA, tB); gorgonia linAlgBinOp:
-//	                 matrix, matrix-vector, dot, outer and batched products
-//	bias_act         layers biasActOp (bias along axis 1, then linear, relu,
-//	                 sigmoid or tanh)
-//	bias_grad        layers biasGradOp
-//	act_grad         layers actGradOp
+//	matmul           layers' matrix product (transposes tA, tB); gorgonia
+//	                 linAlgBinOp: matrix, matrix-vector, dot, outer and
+//	                 batched products
+//	bias_act         layers' bias then linear, relu, sigmoid or tanh
+//	bias_grad        its bias gradient
+//	act_grad         layers' activation gradient
 //	conv2d           layers.Conv2DOp
 //	conv_transpose2d layers.ConvTranspose2DOp
-//	conv_filter_grad layers convFilterGradOp
+//	conv_filter_grad layers' convolution filter gradient
 //	bce_logits       *layers.BCELogitsOp
 //	bce_logits_grad  *layers.BCELogitsGradOp
 //	sum, max         gorgonia sumOp, maxOp (axes; all axes when none)
@@ -40,8 +47,7 @@
 //
 // Without an instruction: gorgonia constantScalar and constantTensor, and
 // sizeOp (a size of a static shape), become constants; gorgonia reshapeOp,
-// Iop and the copying layers reshapeOp become views. Unexported op types
-// are recognized by package path and type name and read by reflection.
+// Iop and layers' copying reshape become views.
 //
 // The memory plan gives every buffer an offset in the arena, aligned to
 // Align values. Arguments, constants, requested outputs and parameter

@@ -38,8 +38,8 @@ func Interpret(p *Program) (*Machine, error) {
 	return m, nil
 }
 
-// buf returns value i's storage.
-func (m *Machine) buf(i int) []float32 {
+// Buffer returns value i's storage in the arena.
+func (m *Machine) Buffer(i int) []float32 {
 	v := m.P.Values[i]
 	return m.Arena[v.Offset : v.Offset+v.Size]
 }
@@ -60,9 +60,9 @@ func (m *Machine) Bind() error {
 			if len(d) != v.Size {
 				return fmt.Errorf("program: bind %q: %d values, want %d", v.Node.Name(), len(d), v.Size)
 			}
-			copy(m.buf(i), d)
+			copy(m.Buffer(i), d)
 		case Const:
-			copy(m.buf(i), v.Data)
+			copy(m.Buffer(i), v.Data)
 		}
 	}
 	return nil
@@ -84,14 +84,14 @@ func (m *Machine) Value(n *G.Node) ([]float32, error) {
 	if !ok || m.P.Values[i].Dead {
 		return nil, fmt.Errorf("program: node %q has no live value", n.Name())
 	}
-	return m.buf(i), nil
+	return m.Buffer(i), nil
 }
 
 // Grad returns the gradient of param (aliasing the arena).
 func (m *Machine) Grad(param *G.Node) ([]float32, error) {
 	for _, g := range m.P.Grads {
 		if g.Param == param {
-			return m.buf(g.Value), nil
+			return m.Buffer(g.Value), nil
 		}
 	}
 	return nil, fmt.Errorf("program: parameter %q has no gradient", param.Name())
@@ -101,9 +101,9 @@ func (m *Machine) Grad(param *G.Node) ([]float32, error) {
 func (m *Machine) exec(in Instr) error {
 	args := make([][]float32, len(in.In))
 	for i, v := range in.In {
-		args[i] = m.buf(v)
+		args[i] = m.Buffer(v)
 	}
-	return run(m.P.Values, in, m.buf(in.Out), args)
+	return run(m.P.Values, in, m.Buffer(in.Out), args)
 }
 
 // run computes out from args, the data of in's inputs, with the reference

@@ -3,24 +3,11 @@ package program
 import (
 	"cmp"
 	"fmt"
-	"reflect"
 	"slices"
 
 	G "gorgonia.org/gorgonia"
 	"gorgonia.org/tensor"
 )
-
-// lowered is how one op node lowers: an instruction, a constant or a view
-// of one of its inputs.
-type lowered struct {
-	instr *Instr // Out and Node are filled in by Lower; In indexes the node's children
-	data  []float32
-	view  int // index into the node's children, -1 if none
-}
-
-func instr(in Instr) lowered       { return lowered{instr: &in, view: -1} }
-func constant(d []float32) lowered { return lowered{data: d, view: -1} }
-func viewOf(child int) lowered     { return lowered{view: child} }
 
 // Lower turns g into a Program computing outputs (all roots of g when none
 // are given) and the gradient of every parameter that has one (nodes
@@ -235,106 +222,4 @@ func nodeErr(n *G.Node, err error) error {
 		return fmt.Errorf("program: lower: node %d %q: %w", n.ID(), n.Name(), err)
 	}
 	return fmt.Errorf("program: lower: node %d %q, op %T %q: %w", n.ID(), n.Name(), op, op.String(), err)
-}
-
-const (
-	layersPkg   = "github.com/vigil-ml/vigil/layers"
-	gorgoniaPkg = "gorgonia.org/gorgonia"
-)
-
-// lowerOp lowers one op node by the op's package and type name.
-func lowerOp(n *G.Node, in []*G.Node) (lowered, error) {
-	op := n.Op()
-	t := reflect.TypeOf(op)
-	if t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch t.PkgPath() {
-	case layersPkg:
-		return lowerLayers(t.Name(), op, n, in)
-	case gorgoniaPkg:
-		return lowerGorgonia(t.Name(), op, n, in)
-	}
-	return lowered{}, fmt.Errorf("unsupported op")
-}
-
-// field returns the named field of op's struct (through a pointer), which
-// may be unexported: only its kind-specific readers (Int, Bool, String,
-// Len, Index) are used.
-func field(op G.Op, name string) (reflect.Value, error) {
-	v := reflect.ValueOf(op)
-	if v.Kind() == reflect.Pointer {
-		v = v.Elem()
-	}
-	if v.Kind() != reflect.Struct {
-		return reflect.Value{}, fmt.Errorf("op is a %v, not a struct", v.Kind())
-	}
-	f := v.FieldByName(name)
-	if !f.IsValid() {
-		return reflect.Value{}, fmt.Errorf("op has no field %q", name)
-	}
-	return f, nil
-}
-
-func intField(op G.Op, name string) (int, error) {
-	f, err := field(op, name)
-	if err != nil {
-		return 0, err
-	}
-	switch f.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return int(f.Int()), nil
-	case reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uint:
-		return int(f.Uint()), nil
-	}
-	return 0, fmt.Errorf("field %q is a %v, not an integer", name, f.Kind())
-}
-
-func boolField(op G.Op, name string) (bool, error) {
-	f, err := field(op, name)
-	if err != nil {
-		return false, err
-	}
-	if f.Kind() != reflect.Bool {
-		return false, fmt.Errorf("field %q is a %v, not a bool", name, f.Kind())
-	}
-	return f.Bool(), nil
-}
-
-func stringField(op G.Op, name string) (string, error) {
-	f, err := field(op, name)
-	if err != nil {
-		return "", err
-	}
-	if f.Kind() != reflect.String {
-		return "", fmt.Errorf("field %q is a %v, not a string", name, f.Kind())
-	}
-	return f.String(), nil
-}
-
-func intsField(op G.Op, name string) ([]int, error) {
-	f, err := field(op, name)
-	if err != nil {
-		return nil, err
-	}
-	if f.Kind() != reflect.Slice {
-		return nil, fmt.Errorf("field %q is a %v, not a slice", name, f.Kind())
-	}
-	out := make([]int, f.Len())
-	for i := range out {
-		e := f.Index(i)
-		if e.Kind() != reflect.Int {
-			return nil, fmt.Errorf("field %q holds %v, not int", name, e.Kind())
-		}
-		out[i] = int(e.Int())
-	}
-	return out, nil
-}
-
-// wantInputs checks the number of inputs.
-func wantInputs(in []*G.Node, n int) error {
-	if len(in) != n {
-		return fmt.Errorf("%d inputs, want %d", len(in), n)
-	}
-	return nil
 }

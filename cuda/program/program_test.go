@@ -1,8 +1,9 @@
-package program
+package program_test
 
 import (
 	"flag"
 	"fmt"
+	"github.com/vigil-ml/vigil/cuda/program"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -81,7 +82,7 @@ func tapeRun(t *testing.T, prog graph.Runner, rng *rand.Rand) (float32, map[stri
 
 // checkAgainstTape compares the interpreter's loss and gradients with the
 // tape machine's.
-func checkAgainstTape(t *testing.T, p *Program, m *Machine, g *G.ExprGraph, loss *G.Node, wantLoss float32, wantGrads map[string][]float32) {
+func checkAgainstTape(t *testing.T, p *program.Program, m *program.Machine, g *G.ExprGraph, loss *G.Node, wantLoss float32, wantGrads map[string][]float32) {
 	t.Helper()
 	got, err := m.Value(loss)
 	if err != nil {
@@ -119,7 +120,7 @@ func fillInput(t *testing.T, n *G.Node, rng *rand.Rand) {
 // checkPlan verifies the memory plan, that buffers are reused, and that a
 // second execution on the same arena (arguments bound once) gives the same
 // outputs and gradients and leaves the arguments intact.
-func checkPlan(t *testing.T, p *Program) {
+func checkPlan(t *testing.T, p *program.Program) {
 	t.Helper()
 	if err := p.Check(); err != nil {
 		t.Fatal(err)
@@ -127,7 +128,7 @@ func checkPlan(t *testing.T, p *Program) {
 	if p.ArenaSize >= p.UnsharedSize() {
 		t.Errorf("arena %d is not smaller than the %d of unshared buffers", p.ArenaSize, p.UnsharedSize())
 	}
-	m := NewMachine(p)
+	m := program.NewMachine(p)
 	if err := m.Bind(); err != nil {
 		t.Fatal(err)
 	}
@@ -135,10 +136,10 @@ func checkPlan(t *testing.T, p *Program) {
 	snapshot := func() [][]float32 {
 		var out [][]float32
 		for _, o := range p.Outputs {
-			out = append(out, append([]float32(nil), m.buf(o)...))
+			out = append(out, append([]float32(nil), m.Buffer(o)...))
 		}
 		for _, g := range p.Grads {
-			out = append(out, append([]float32(nil), m.buf(g.Value)...))
+			out = append(out, append([]float32(nil), m.Buffer(g.Value)...))
 		}
 		return out
 	}
@@ -147,8 +148,8 @@ func checkPlan(t *testing.T, p *Program) {
 	}
 	first := snapshot()
 	for i, v := range p.Values {
-		if (v.Role == Arg || v.Role == Const) && !v.Dead {
-			for j, x := range m.buf(i) {
+		if (v.Role == program.Arg || v.Role == program.Const) && !v.Dead {
+			for j, x := range m.Buffer(i) {
 				if math.Float32bits(x) != math.Float32bits(bound[v.Offset+j]) {
 					t.Fatalf("argument %q overwritten at %d", v.Node.Name(), j)
 				}
@@ -170,7 +171,7 @@ func checkPlan(t *testing.T, p *Program) {
 // trainCheck lowers a train net and compares loss and every parameter
 // gradient with the tape machine over steps runs with fresh inputs and
 // noise.
-func trainCheck(t *testing.T, cfg convvae.Config, batch, steps int) *Program {
+func trainCheck(t *testing.T, cfg convvae.Config, batch, steps int) *program.Program {
 	t.Helper()
 	m, err := convvae.New(cfg, rand.New(rand.NewPCG(1, 1)))
 	if err != nil {
@@ -182,7 +183,7 @@ func trainCheck(t *testing.T, cfg convvae.Config, batch, steps int) *Program {
 	}
 	defer net.Close()
 	g := net.Program.Graph()
-	p, err := Lower(g, net.Loss)
+	p, err := program.Lower(g, net.Loss)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,7 +196,7 @@ func trainCheck(t *testing.T, cfg convvae.Config, batch, steps int) *Program {
 		// The noise inputs keep the values of this run: the interpreter
 		// binds them from the graph.
 		loss, grads := tapeRun(t, net.Program, rng)
-		mc, err := Interpret(p)
+		mc, err := program.Interpret(p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -225,7 +226,7 @@ func TestSeedConvVAETrainMatchesTape(t *testing.T) {
 
 // evalCheck lowers an eval net and compares loss, per-example scores and
 // reconstructions with the tape machine.
-func evalCheck(t *testing.T, cfg convvae.Config, batch int) *Program {
+func evalCheck(t *testing.T, cfg convvae.Config, batch int) *program.Program {
 	t.Helper()
 	m, err := convvae.New(cfg, rand.New(rand.NewPCG(3, 3)))
 	if err != nil {
@@ -236,7 +237,7 @@ func evalCheck(t *testing.T, cfg convvae.Config, batch int) *Program {
 		t.Fatal(err)
 	}
 	defer net.Close()
-	p, err := Lower(net.Program.Graph(), net.Loss, net.Recon, net.Output)
+	p, err := program.Lower(net.Program.Graph(), net.Loss, net.Recon, net.Output)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,7 +245,7 @@ func evalCheck(t *testing.T, cfg convvae.Config, batch int) *Program {
 	if err := net.Program.Run(nil); err != nil {
 		t.Fatal(err)
 	}
-	mc, err := Interpret(p)
+	mc, err := program.Interpret(p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -325,12 +326,12 @@ func TestRegressionMatchesTape(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer prog.Close()
-	p, err := Lower(prog.Graph(), loss)
+	p, err := program.Lower(prog.Graph(), loss)
 	if err != nil {
 		t.Fatal(err)
 	}
 	wantLoss, wantGrads := tapeRun(t, prog, nil)
-	m, err := Interpret(p)
+	m, err := program.Interpret(p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -376,12 +377,12 @@ func TestBuiltinsMatchTape(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer prog.Close()
-	p, err := Lower(prog.Graph(), loss)
+	p, err := program.Lower(prog.Graph(), loss)
 	if err != nil {
 		t.Fatal(err)
 	}
 	wantLoss, wantGrads := tapeRun(t, prog, nil)
-	m, err := Interpret(p)
+	m, err := program.Interpret(p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -403,14 +404,14 @@ func TestMaxMatchesTape(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer prog.Close()
-	p, err := Lower(prog.Graph(), loss, mx)
+	p, err := program.Lower(prog.Graph(), loss, mx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := prog.Run(nil); err != nil {
 		t.Fatal(err)
 	}
-	m, err := Interpret(p)
+	m, err := program.Interpret(p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -432,7 +433,7 @@ func TestUnsupportedOpIsAnError(t *testing.T) {
 	sm := G.Must(G.SoftMax(x))
 	loss := G.Must(G.Sum(x))
 	_ = sm // not needed by loss, but every node must lower
-	_, err := Lower(g, loss)
+	_, err := program.Lower(g, loss)
 	if err == nil {
 		t.Fatal("softmax lowered")
 	}
@@ -444,7 +445,7 @@ func TestUnsupportedOpIsAnError(t *testing.T) {
 }
 
 func TestInstrString(t *testing.T) {
-	in := Instr{Kind: KindConv2D, Out: 7, In: []int{0, 1}, Conv: Conv{Kernel: 3, Stride: 1, Pad: 1}}
+	in := program.Instr{Kind: program.KindConv2D, Out: 7, In: []int{0, 1}, Conv: program.Conv{Kernel: 3, Stride: 1, Pad: 1}}
 	if got, want := in.String(), "%7 = conv2d{k=3,s=1,p=1} %0 %1"; got != want {
 		t.Errorf("String = %q, want %q", got, want)
 	}
@@ -460,7 +461,7 @@ func TestCheckFindsOverlaps(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer net.Close()
-	p, err := Lower(net.Program.Graph(), net.Loss)
+	p, err := program.Lower(net.Program.Graph(), net.Loss)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -469,7 +470,7 @@ func TestCheckFindsOverlaps(t *testing.T) {
 	if err := p.Check(); err == nil {
 		t.Error("overlapping output and input accepted")
 	}
-	q, _ := Lower(net.Program.Graph(), net.Loss)
+	q, _ := program.Lower(net.Program.Graph(), net.Loss)
 	q.Values[q.Instrs[0].Out].Offset = q.Values[q.Instrs[0].In[0]].Offset // onto the input x
 	if err := q.Check(); err == nil {
 		t.Error("temporary on a pinned buffer accepted")
@@ -480,7 +481,7 @@ func TestDtypeIsChecked(t *testing.T) {
 	g := G.NewGraph()
 	x := G.NewMatrix(g, G.Float64, G.WithShape(2, 2), G.WithName("x"), G.WithInit(G.Zeroes()))
 	loss := G.Must(G.Sum(x))
-	if _, err := Lower(g, loss); err == nil || !strings.Contains(err.Error(), "float32") {
+	if _, err := program.Lower(g, loss); err == nil || !strings.Contains(err.Error(), "float32") {
 		t.Errorf("float64 graph: error %v", err)
 	}
 }
