@@ -2,6 +2,7 @@
 // their area, hit rates at a bounded false-alarm rate, confusion counts, the
 // Maxion-Townsend cost, and the SEA masquerade evaluation protocol
 // (Schonlau et al. 2001) with pooled and per-user thresholds.
+// For system-call detectors it adds trace-level and LID-DS recording metrics.
 //
 // Conventions used throughout: a higher score is more anomalous, a score
 // alarms when it is strictly greater than the threshold (score > t), a label

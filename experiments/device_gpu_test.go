@@ -10,16 +10,18 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/vigil-ml/vigil/experiments/tasks"
 )
 
 // trainLosses reads the per-user training losses of a run.
-func trainLosses(t *testing.T, out string) []userResult {
+func trainLosses(t *testing.T, out string) []tasks.Result {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(out, "scores.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var users []userResult
+	var users []tasks.Result
 	if err := json.Unmarshal(b, &users); err != nil {
 		t.Fatal(err)
 	}
@@ -32,8 +34,7 @@ func trainLosses(t *testing.T, out string) []userResult {
 // draws its own, the CPU program the tape's): the two then differ only in
 // float32 summation order and the kernels' math functions.
 func TestGPURunMatchesTheCPUProgram(t *testing.T) {
-	cfg := tinyConfig(t)
-	cfg.Model.Dropouts = []float64{0, 0}
+	cfg := tinyConfig(t, "model.dropouts=[0, 0]")
 	cfg.Executor = "program"
 	cpuOut, gpuOut := t.TempDir(), t.TempDir()
 	cpu, err := Run(context.Background(), cfg, RunOptions{Out: cpuOut})
@@ -62,10 +63,10 @@ func TestGPURunMatchesTheCPUProgram(t *testing.T) {
 		}
 		t.Logf("%s: final training loss GPU %v, CPU %v", u.Name, g[last], c[last])
 	}
-	if d := math.Abs(gpu.Metrics.Model.AUC - cpu.Metrics.Model.AUC); !(d <= 1e-3) {
-		t.Fatalf("AUC %v on the GPU, %v on the CPU", gpu.Metrics.Model.AUC, cpu.Metrics.Model.AUC)
+	if d := math.Abs(sea(gpu).Model.AUC - sea(cpu).Model.AUC); !(d <= 1e-3) {
+		t.Fatalf("AUC %v on the GPU, %v on the CPU", sea(gpu).Model.AUC, sea(cpu).Model.AUC)
 	}
-	t.Logf("AUC GPU %v, CPU program %v", gpu.Metrics.Model.AUC, cpu.Metrics.Model.AUC)
+	t.Logf("AUC GPU %v, CPU program %v", sea(gpu).Model.AUC, sea(cpu).Model.AUC)
 }
 
 // Device auto picks a GPU that passes the self-test.

@@ -2,27 +2,22 @@ package experiments
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"time"
 
 	"github.com/vigil-ml/vigil/checkpoints"
-	"github.com/vigil-ml/vigil/datasets"
-	"github.com/vigil-ml/vigil/datasets/embed"
+	"github.com/vigil-ml/vigil/experiments/tasks"
 	"github.com/vigil-ml/vigil/graph"
-	"github.com/vigil-ml/vigil/models/convvae"
+	"github.com/vigil-ml/vigil/models"
 )
 
-// scaledVecFile holds every command's [0, 1]-scaled model input vector, so a
-// run can be re-scored exactly without retraining the embeddings.
-const scaledVecFile = "commands_scaled.vec"
-
 // Evaluate re-scores a finished run from its checkpoints without training:
-// it reads runDir/config.json, the scaled command vectors and each user's
-// latest checkpoint, and writes metrics.json and report.html to opts.Out.
+// it reads runDir/config.json, lets the task reload its data (reusing what
+// the run wrote, such as embeddings) and each unit's final model, and
+// writes metrics.json and report.html to opts.Out.
 func Evaluate(ctx context.Context, runDir string, opts RunOptions) (*Result, error) {
 	opts.defaults()
 	start := time.Now()
@@ -30,12 +25,13 @@ func Evaluate(ctx context.Context, runDir string, opts RunOptions) (*Result, err
 	if err != nil {
 		return nil, fmt.Errorf("eval: %w (is %s a run directory?)", err, runDir)
 	}
-	cfg := Config{Executor: "tape"} // runs from before the key existed
-	if err := json.Unmarshal(raw, &cfg); err != nil {
+	cfg, err := parse(raw, nil, false)
+	if err != nil {
 		return nil, fmt.Errorf("eval: %s/config.json: %w", runDir, err)
 	}
-	if err := cfg.Validate(); err != nil {
-		return nil, fmt.Errorf("eval: %s/config.json: %w", runDir, err)
+	x, err := resolve(cfg)
+	if err != nil {
+		return nil, err
 	}
 	if opts.factory, err = runnerFactory(cfg, "cpu", opts.Log); err != nil {
 		return nil, err
@@ -43,61 +39,71 @@ func Evaluate(ctx context.Context, runDir string, opts RunOptions) (*Result, err
 	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
 		return nil, err
 	}
-	sea, err := loadData(cfg.Data, cfg.Seed)
+	env := x.env(opts.Out, start, opts.Log)
+	env.From = runDir
+	data, err := x.task.Load(ctx, cfg.Sections, env)
 	if err != nil {
 		return nil, err
 	}
-	table, err := readScaledTable(filepath.Join(runDir, scaledVecFile))
-	if err != nil {
-		return nil, err
-	}
-	var results []userResult
-	params := 0
-	var nearest *nearestTable
-	for i, u := range sea.Users {
+	env.Model = x.reload(data, runDir, opts.factory)
+	var results []tasks.Result
+	for i, name := range data.Units() {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		d, err := makeUserData(cfg, u, table)
+		u, err := data.Unit(i)
 		if err != nil {
 			return nil, err
 		}
-		m, err := convvae.New(modelConfig(cfg), userSeed(cfg.Seed, i))
+		r, err := x.rescore(i, name, u, runDir, opts)
 		if err != nil {
 			return nil, err
 		}
-		ckpt, err := loadLatestWeights(filepath.Join(runDir, "models", u.Name), m.Reg)
-		if err != nil {
-			return nil, err
-		}
-		net, err := m.BuildWith(graph.Eval, cfg.Eval.BatchSize, opts.factory)
-		if err != nil {
-			return nil, err
-		}
-		r := userResult{Name: u.Name, Labels: u.Labels, Checkpoint: ckpt}
-		r.Test, err = convvae.Score(net, d.test, allIdx(d.test.N))
-		if err == nil {
-			r.Validation, err = convvae.Score(net, d.clean, d.val)
-		}
-		if err == nil && nearest == nil && cfg.Eval.NearestRows > 0 && slices.Contains(u.Labels, true) {
-			nearest, err = buildNearestTable(net, d.test, u, table, cfg.Eval.NearestRows)
-		}
-		r.TestEntropy = convvae.InputEntropy(d.test, allIdx(d.test.N))
-		r.ValidationEntropy = convvae.InputEntropy(d.clean, d.val)
-		net.Close()
-		if err != nil {
-			return nil, err
-		}
-		params = m.NumParams()
 		results = append(results, r)
-		opts.Log.Info("user scored", "user", u.Name, "checkpoint", ckpt)
+		opts.Log.Info("unit scored", "unit", name, "checkpoint", r.Checkpoint)
 	}
-	res, err := evaluate(cfg, sea, results, params, nearest, opts)
+	return finish(ctx, data, results, env)
+}
+
+// rescore scores unit i's sets with its saved model.
+func (x *experiment) rescore(i int, name string, u tasks.Unit, runDir string, opts RunOptions) (tasks.Result, error) {
+	m, path, err := x.load(i, name, runDir)
 	if err != nil {
-		return nil, err
+		return tasks.Result{}, err
 	}
-	res.Metrics.Seconds = time.Since(start).Seconds()
-	return res, writeJSON(filepath.Join(opts.Out, "metrics.json"), res.Metrics)
+	s, err := m.Scorer(tasks.ScoreBatch(x.cfg.Sections), opts.factory)
+	if err != nil {
+		return tasks.Result{}, err
+	}
+	defer s.Close()
+	r := tasks.Result{Name: name, Checkpoint: path, Params: m.Registry().Count()}
+	r.Scores, err = scoreSets(s, u.Sets)
+	return r, err
+}
+
+// load creates unit i's model with the weights saved in runDir.
+func (x *experiment) load(i int, name, runDir string) (models.Model, string, error) {
+	m, err := x.newModel(i)
+	if err != nil {
+		return nil, "", err
+	}
+	path, err := loadLatestWeights(filepath.Join(runDir, "models", name), m.Registry())
+	return m, path, err
+}
+
+// reload is tasks.Env.Model for a run directory.
+func (x *experiment) reload(data tasks.Data, runDir string, factory graph.RunnerFactory) func(int) (models.Scorer, error) {
+	return func(i int) (models.Scorer, error) {
+		names := data.Units()
+		if i < 0 || i >= len(names) {
+			return nil, fmt.Errorf("no unit %d", i)
+		}
+		m, _, err := x.load(i, names[i], runDir)
+		if err != nil {
+			return nil, err
+		}
+		return m.Scorer(tasks.ScoreBatch(x.cfg.Sections), factory)
+	}
 }
 
 // loadLatestWeights copies the newest checkpoint's weights in dir into reg's
@@ -131,52 +137,16 @@ func loadLatestWeights(dir string, reg *graph.Registry) (string, error) {
 	return path, nil
 }
 
-// readScaledTable reads the scaled command vectors written by Run.
-func readScaledTable(path string) (*commandTable, error) {
-	f, err := os.Open(path)
+// WriteModelSummary prints the layer table of cfg's model.
+func WriteModelSummary(w io.Writer, cfg Config) error {
+	x, err := resolve(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("eval: %w", err)
+		return err
 	}
-	defer f.Close()
-	v, err := embed.ReadVec(f)
+	m, err := x.newModel(0)
 	if err != nil {
-		return nil, fmt.Errorf("eval: %s: %w", path, err)
+		return err
 	}
-	t := &commandTable{index: map[string]int{}}
-	for i, w := range v.Words() {
-		vec, _ := v.Vector(w)
-		t.words = append(t.words, w)
-		t.vecs = append(t.vecs, vec)
-		t.index[w] = i
-	}
-	return t, nil
-}
-
-// inspectFirstUser reloads the final model of the first user with a
-// masquerade block (else the first user) for the parameter count and the
-// reconstruction→nearest-command table.
-func inspectFirstUser(cfg Config, sea *datasets.SEA, table *commandTable, runDir string, factory graph.RunnerFactory) (int, *nearestTable, error) {
-	i := max(0, slices.IndexFunc(sea.Users, func(u datasets.SEAUser) bool { return slices.Contains(u.Labels, true) }))
-	u := sea.Users[i]
-	m, err := convvae.New(modelConfig(cfg), userSeed(cfg.Seed, i))
-	if err != nil {
-		return 0, nil, err
-	}
-	if cfg.Eval.NearestRows == 0 {
-		return m.NumParams(), nil, nil
-	}
-	if _, err := loadLatestWeights(filepath.Join(runDir, "models", u.Name), m.Reg); err != nil {
-		return 0, nil, err
-	}
-	d, err := makeUserData(cfg, u, table)
-	if err != nil {
-		return 0, nil, err
-	}
-	net, err := m.BuildWith(graph.Eval, cfg.Eval.BatchSize, factory)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer net.Close()
-	nt, err := buildNearestTable(net, d.test, u, table, cfg.Eval.NearestRows)
-	return m.NumParams(), nt, err
+	fmt.Fprintf(w, "%s (task %s): ", cfg.Name, cfg.Task)
+	return m.WriteSummary(w)
 }

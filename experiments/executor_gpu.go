@@ -101,7 +101,7 @@ func openGPU(index int) (*device.Device, error) {
 	d, err := device.Open(index)
 	if err != nil {
 		err = fmt.Errorf("cuda:%d: %w", index, err)
-	} else if err = selftest.GPU(d); err != nil {
+	} else if err = selftest.GPU(d, Probes()...); err != nil {
 		err = fmt.Errorf("cuda:%d: %s (sm_%d%d): %w", index, d.Name, d.Major, d.Minor, err)
 		_ = d.Close()
 		d = nil

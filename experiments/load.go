@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 
@@ -33,16 +34,55 @@ func Load(path string, sets []string) (Config, error) {
 }
 
 // Parse is Load for YAML bytes.
-func Parse(yamlData []byte, sets []string) (Config, error) {
-	v := viper.New()
-	v.SetConfigType("yaml")
-	keys, err := setDefaults(v)
+func Parse(yamlData []byte, sets []string) (Config, error) { return parse(yamlData, sets, true) }
+
+// parse reads a config in two passes: the first finds the task and the
+// model kind (from sets, the environment when env is set, the YAML or the
+// defaults), which decide the known keys and their defaults; the second
+// reads every key strictly.
+func parse(yamlData []byte, sets []string, env bool) (Config, error) {
+	reg, err := registry()
 	if err != nil {
 		return Config{}, err
 	}
-	v.SetEnvPrefix(EnvPrefix)
-	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
-	v.AutomaticEnv()
+	first := viper.New()
+	first.SetConfigType("yaml")
+	if env {
+		bindEnv(first)
+	}
+	if err := first.ReadConfig(bytes.NewReader(yamlData)); err != nil {
+		return Config{}, fmt.Errorf("parse YAML: %w", err)
+	}
+	taskName := pick(first, sets, "task", DefaultTask)
+	task, err := reg.tasks.Lookup(taskName)
+	if err != nil {
+		return Config{}, err
+	}
+	kind := pick(first, sets, "model.kind", task.DefaultKind())
+	family, err := reg.models.Lookup(kind)
+	if err != nil {
+		return Config{}, err
+	}
+	sections := task.Sections()
+	for _, k := range []string{"version", "name", "seed", "device", "executor", "task", "train", "model"} {
+		if _, clash := sections[k]; clash {
+			return Config{}, fmt.Errorf("task %s: section %q clashes with a key of the experiment", taskName, k)
+		}
+	}
+	defaults, err := defaultTree(base(), sections, family.Defaults(), kind)
+	if err != nil {
+		return Config{}, err
+	}
+	v := viper.New()
+	v.SetConfigType("yaml")
+	keys := map[string]bool{}
+	walkLeaves("", defaults, func(key string, val any) {
+		keys[key] = true
+		v.SetDefault(key, val)
+	})
+	if env {
+		bindEnv(v)
+	}
 	if err := v.ReadConfig(bytes.NewReader(yamlData)); err != nil {
 		return Config{}, fmt.Errorf("parse YAML: %w", err)
 	}
@@ -61,46 +101,139 @@ func Parse(yamlData []byte, sets []string) (Config, error) {
 		}
 		v.Set(key, parsed)
 	}
-	cfg := Config{}
-	err = v.UnmarshalExact(&cfg, func(dc *mapstructure.DecoderConfig) { dc.ZeroFields = true })
+	cfg, err := decode(v.AllSettings(), sections, family.Defaults())
 	if err != nil {
-		return Config{}, fmt.Errorf("%w", err)
+		return Config{}, err
 	}
 	if cfg.Version != Version {
 		return Config{}, fmt.Errorf("version %d is not supported (this build reads version %d)", cfg.Version, Version)
 	}
-	if err := cfg.Validate(); err != nil {
+	cfg.Kind = kind
+	if err := cfg.validate(reg); err != nil {
 		return Config{}, err
 	}
 	return cfg, nil
 }
 
-// setDefaults registers every leaf key of Defaults() with viper, so env
-// overrides reach every key, and returns the set of known keys.
-func setDefaults(v *viper.Viper) (map[string]bool, error) {
-	raw, err := json.Marshal(Defaults())
+func bindEnv(v *viper.Viper) {
+	v.SetEnvPrefix(EnvPrefix)
+	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
+	v.AutomaticEnv()
+}
+
+// pick returns key's value from the last key=value of sets, else v, else def.
+func pick(v *viper.Viper, sets []string, key, def string) string {
+	val := ""
+	for _, s := range sets {
+		if k, x, ok := strings.Cut(s, "="); ok && strings.ToLower(strings.TrimSpace(k)) == key {
+			val = strings.TrimSpace(x)
+		}
+	}
+	if val == "" {
+		val = v.GetString(key)
+	}
+	if val == "" {
+		return def
+	}
+	return val
+}
+
+// defaultTree is every key's default as a nested map: the experiment's
+// keys, the task's sections and model: with kind.
+func defaultTree(cfg Config, sections map[string]any, model any, kind string) (map[string]any, error) {
+	tree, err := toMap(cfg)
 	if err != nil {
 		return nil, err
 	}
-	var tree map[string]any
-	if err := json.Unmarshal(raw, &tree); err != nil {
-		return nil, err
-	}
-	keys := map[string]bool{}
-	var walk func(prefix string, m map[string]any)
-	walk = func(prefix string, m map[string]any) {
-		for k, val := range m {
-			key := prefix + k
-			if sub, ok := val.(map[string]any); ok {
-				walk(key+".", sub)
-				continue
-			}
-			keys[key] = true
-			v.SetDefault(key, val)
+	for k, s := range sections {
+		if tree[k], err = toMap(s); err != nil {
+			return nil, err
 		}
 	}
-	walk("", tree)
-	return keys, nil
+	m, err := toMap(model)
+	if err != nil {
+		return nil, err
+	}
+	m["kind"] = kind
+	tree["model"] = m
+	return tree, nil
+}
+
+// toMap is v as JSON, as a map.
+func toMap(v any) (map[string]any, error) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// walkLeaves calls f with every leaf key (dotted) of tree.
+func walkLeaves(prefix string, tree map[string]any, f func(key string, val any)) {
+	for k, val := range tree {
+		if sub, ok := val.(map[string]any); ok {
+			walkLeaves(prefix+k+".", sub, f)
+			continue
+		}
+		f(prefix+k, val)
+	}
+}
+
+// decode fills a Config from viper's merged settings: the experiment's keys
+// into the Config, each task section into a new struct of its type and
+// model: (without kind) into a new struct of the family's. Every key must
+// be known.
+func decode(all map[string]any, sections map[string]any, model any) (Config, error) {
+	own := map[string]any{}
+	cfg := Config{Sections: map[string]any{}}
+	for k, val := range all {
+		switch {
+		case k == "model":
+			m, _ := val.(map[string]any)
+			rest := map[string]any{}
+			for mk, mv := range m {
+				if mk != "kind" {
+					rest[mk] = mv
+				}
+			}
+			dst := newLike(model)
+			if err := strictDecode(rest, dst); err != nil {
+				return Config{}, fmt.Errorf("model: %w", err)
+			}
+			cfg.Model = dst
+		case sections[k] != nil:
+			dst := newLike(sections[k])
+			if err := strictDecode(val, dst); err != nil {
+				return Config{}, fmt.Errorf("%s: %w", k, err)
+			}
+			cfg.Sections[k] = dst
+		default:
+			own[k] = val
+		}
+	}
+	if err := strictDecode(own, &cfg); err != nil {
+		return Config{}, err
+	}
+	return cfg, nil
+}
+
+// newLike returns a pointer to a new zero value of the struct p points to.
+func newLike(p any) any { return reflect.New(reflect.TypeOf(p).Elem()).Interface() }
+
+// strictDecode decodes src into dst; unknown keys are errors.
+func strictDecode(src, dst any) error {
+	d, err := mapstructure.NewDecoder(&mapstructure.DecoderConfig{
+		Result: dst, ErrorUnused: true, ZeroFields: true, WeaklyTypedInput: true, TagName: "mapstructure",
+		DecodeHook: mapstructure.ComposeDecodeHookFunc(mapstructure.StringToTimeDurationHookFunc(), mapstructure.StringToSliceHookFunc(",")),
+	})
+	if err != nil {
+		return err
+	}
+	return d.Decode(src)
 }
 
 // knownKeys lists the keys sharing the section of key, for error messages.
@@ -113,13 +246,16 @@ func knownKeys(keys map[string]bool, key string) string {
 		}
 	}
 	if len(out) == 0 {
+		sections := map[string]bool{}
 		for k := range keys {
-			if !strings.Contains(k, ".") {
+			if s, _, ok := strings.Cut(k, "."); ok {
+				sections[s+".*"] = true
+			} else {
 				out = append(out, k)
 			}
 		}
-		for _, s := range []string{"data", "embedding", "windows", "model", "train", "eval"} {
-			out = append(out, s+".*")
+		for s := range sections {
+			out = append(out, s)
 		}
 	}
 	sort.Strings(out)

@@ -1,6 +1,8 @@
 package experiments
 
 import (
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -37,15 +39,30 @@ func TestSetOverridesAndDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.Train.Epochs != 7 || len(cfg.Model.Filters) != 2 || cfg.Model.Filters[1] != 16 || cfg.Data.Path != "a/b" {
+	if cfg.Train.Epochs != 7 || fmt.Sprint(key(t, cfg, "model", "filters")) != "[8 16]" || key(t, cfg, "data", "path") != "a/b" {
 		t.Fatalf("overrides not applied: %+v", cfg)
 	}
-	if cfg.Train.BatchSize != 16 || cfg.Embedding.Dim != 50 {
-		t.Fatalf("defaults lost: batch %d dim %d", cfg.Train.BatchSize, cfg.Embedding.Dim)
+	if cfg.Train.BatchSize != 16 || key(t, cfg, "embedding", "dim") != 50.0 || key(t, cfg, "model", "kind") != "convvae" {
+		t.Fatalf("defaults lost: batch %d dim %v", cfg.Train.BatchSize, key(t, cfg, "embedding", "dim"))
 	}
 	if _, err := Parse([]byte("version: 1\nname: x\ndata: {kind: synthetic}\n"), []string{"train.epochz=1"}); err == nil {
 		t.Fatal("unknown --set key accepted")
 	}
+}
+
+// key is a section's key of cfg as config.json holds it.
+func key(t *testing.T, cfg Config, section, name string) any {
+	t.Helper()
+	raw, err := json.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tree map[string]any
+	if err := json.Unmarshal(raw, &tree); err != nil {
+		t.Fatal(err)
+	}
+	sec, _ := tree[section].(map[string]any)
+	return sec[name]
 }
 
 func TestEnvOverride(t *testing.T) {
@@ -71,5 +88,41 @@ func TestValidationNamesEveryProblem(t *testing.T) {
 	}
 	if _, err := Parse([]byte("version: 2\nname: x\ndata: {kind: synthetic}\n"), nil); err == nil {
 		t.Error("unsupported version accepted")
+	}
+}
+
+func TestUnknownTaskAndKindListTheKnownOnes(t *testing.T) {
+	_, err := Parse([]byte("version: 1\nname: x\ntask: phishing\n"), nil)
+	if err == nil || !strings.Contains(err.Error(), `"phishing" is not a task (known: masquerade`) {
+		t.Fatalf("unknown task: %v", err)
+	}
+	_, err = Parse([]byte("version: 1\nname: x\ndata: {kind: synthetic}\n"), []string{"model.kind=transformer"})
+	if err == nil || !strings.Contains(err.Error(), `"transformer" is not a model family (known: convvae`) {
+		t.Fatalf("unknown model kind: %v", err)
+	}
+}
+
+// TestConfigJSONRoundTrips: config.json, read back, is the same config.
+func TestConfigJSONRoundTrips(t *testing.T) {
+	cfg, err := Parse([]byte("version: 1\nname: x\ndata: {kind: synthetic, num_users: 3}\nmodel: {latent: 4}\n"), []string{"eval.batch_size=7"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := json.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := parse(a, nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(back)
+	if string(a) != string(b) {
+		t.Fatalf("config.json %s\nread back as %s", a, b)
+	}
+	for _, want := range []string{`"latent":4`, `"batch_size":7`, `"num_users":3`, `"task":"masquerade"`, `"kind":"convvae"`} {
+		if !strings.Contains(string(a), want) {
+			t.Errorf("config.json lacks %s: %s", want, a)
+		}
 	}
 }

@@ -10,10 +10,9 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/vigil-ml/vigil/datasets"
-	"github.com/vigil-ml/vigil/eval"
-	"github.com/vigil-ml/vigil/eval/baseline"
+	"github.com/vigil-ml/vigil/experiments/tasks"
 	"github.com/vigil-ml/vigil/graph"
+	"github.com/vigil-ml/vigil/models"
 )
 
 // RunOptions are the per-invocation settings of Run and Evaluate.
@@ -35,12 +34,49 @@ func (o *RunOptions) defaults() {
 	}
 }
 
-// Run trains one model per user, scores the test blocks, evaluates the model
-// and the naive Bayes baseline on the SEA protocol and writes metrics.json,
-// report.html with plots, per-user scores and checkpoints under opts.Out.
+// Result is what Run and Evaluate return.
+type Result struct {
+	Out     string
+	Metrics any // the task's metrics, as written to metrics.json
+	summary string
+}
+
+// Summary is a short plain-text table of the results.
+func (r *Result) Summary() string {
+	return r.summary + fmt.Sprintf("report: %s/report.html, metrics: %s/metrics.json\n", r.Out, r.Out)
+}
+
+// experiment is a config resolved against the registry.
+type experiment struct {
+	cfg    Config
+	task   tasks.Task
+	family models.Family
+	in     models.Input
+}
+
+func resolve(cfg Config) (*experiment, error) {
+	reg, err := registry()
+	if err != nil {
+		return nil, err
+	}
+	task, family, in, err := cfg.resolve(reg)
+	if err != nil {
+		return nil, err
+	}
+	return &experiment{cfg: cfg, task: task, family: family, in: in}, nil
+}
+
+// Run loads the task's data, trains one model per unit (users, or one
+// global unit), scores the task's sets, evaluates them with the task's
+// protocol and baselines and writes metrics.json, report.html with plots,
+// per-unit scores and checkpoints under opts.Out.
 func Run(ctx context.Context, cfg Config, opts RunOptions) (*Result, error) {
 	opts.defaults()
 	start := time.Now()
+	x, err := resolve(cfg)
+	if err != nil {
+		return nil, err
+	}
 	device, err := resolveDevice(ctx, cfg.Device, opts.Log)
 	if err != nil {
 		return nil, err
@@ -59,83 +95,38 @@ func Run(ctx context.Context, cfg Config, opts RunOptions) (*Result, error) {
 	if err := writeJSON(filepath.Join(opts.Out, "config.json"), cfg); err != nil {
 		return nil, err
 	}
-	sea, err := loadData(cfg.Data, cfg.Seed)
+	opts.Log.Info("experiment", "task", cfg.Task, "model", cfg.Kind, "device", device, "executor", cfg.Executor, "resuming", resumed)
+	env := x.env(opts.Out, start, opts.Log)
+	data, err := x.task.Load(ctx, cfg.Sections, env)
 	if err != nil {
 		return nil, err
 	}
-	blocks, users := sea.MasqueradeCount()
-	opts.Log.Info("data loaded", "users", len(sea.Users), "masquerade_blocks", blocks, "users_with_masquerades", users, "device", device, "executor", cfg.Executor, "resuming", resumed)
-	table, err := trainEmbeddings(cfg, sea, opts.Out, opts.Log)
-	if err != nil {
-		return nil, err
-	}
-	results, err := trainAll(ctx, cfg, sea, table, opts)
+	results, err := trainAll(ctx, x, data, opts)
 	if err != nil {
 		return nil, err
 	}
 	if err := writeJSON(filepath.Join(opts.Out, "scores.json"), results); err != nil {
 		return nil, err
 	}
-	params, nearest, err := inspectFirstUser(cfg, sea, table, opts.Out, opts.factory)
-	if err != nil {
-		return nil, err
-	}
-	res, err := evaluate(cfg, sea, results, params, nearest, opts)
-	if err != nil {
-		return nil, err
-	}
-	res.Metrics.Seconds = time.Since(start).Seconds()
-	return res, writeJSON(filepath.Join(opts.Out, "metrics.json"), res.Metrics)
+	env.Model = x.reload(data, opts.Out, opts.factory)
+	return finish(ctx, data, results, env)
 }
 
-// evaluate scores the baseline and computes both models' SEA metrics, plots and report.
-func evaluate(cfg Config, sea *datasets.SEA, results []userResult, params int, nearest *nearestTable, opts RunOptions) (*Result, error) {
-	var train [][]string
-	var tests [][][]string
-	for _, u := range sea.Users {
-		train = append(train, u.Train)
-		tests = append(tests, u.Blocks)
-	}
-	nbTrain, nbTest, err := baseline.NaiveBayes{}.ScoreSEA(train, tests, cfg.Data.BlockLen)
-	if err != nil {
-		return nil, fmt.Errorf("naive Bayes baseline: %w", err)
-	}
-	var model, excess, base []eval.UserScores
-	for i, r := range results {
-		model = append(model, eval.UserScores{User: r.Name, Train: r.Validation, Test: r.Test, Labels: r.Labels})
-		excess = append(excess, eval.UserScores{User: r.Name, Train: minus(r.Validation, r.ValidationEntropy), Test: minus(r.Test, r.TestEntropy), Labels: r.Labels})
-		base = append(base, eval.UserScores{User: r.Name, Train: nbTrain[i], Test: nbTest[i], Labels: r.Labels})
-	}
-	mres, err := eval.EvaluateSEA(model, cfg.Eval.FalseAlarmRates)
-	if err != nil {
-		return nil, fmt.Errorf("evaluate model: %w", err)
-	}
-	xres, err := eval.EvaluateSEA(excess, cfg.Eval.FalseAlarmRates)
-	if err != nil {
-		return nil, fmt.Errorf("evaluate model (excess BCE): %w", err)
-	}
-	bres, err := eval.EvaluateSEA(base, cfg.Eval.FalseAlarmRates)
-	if err != nil {
-		return nil, fmt.Errorf("evaluate baseline: %w", err)
-	}
-	res := &Result{Out: opts.Out, Metrics: newMetrics(cfg, len(results), params, mres, bres)}
-	res.Metrics.ModelExcess = xres
-	if err := writeReport(cfg, res, model, excess, base, results, nearest, opts.Out); err != nil {
-		return nil, err
-	}
-	return res, nil
+// env is the task's environment for a run writing to out.
+func (x *experiment) env(out string, start time.Time, log *slog.Logger) tasks.Env {
+	return tasks.Env{Name: x.cfg.Name, Kind: x.cfg.Kind, Seed: x.cfg.Seed, Out: out, Start: start, Log: log}
 }
 
-// minus returns a - b elementwise (a when b is missing).
-func minus(a, b []float64) []float64 {
-	if len(b) != len(a) {
-		return a
+// finish evaluates the results and writes metrics.json.
+func finish(ctx context.Context, data tasks.Data, results []tasks.Result, env tasks.Env) (*Result, error) {
+	ev, err := data.Evaluate(ctx, results, env)
+	if err != nil {
+		return nil, err
 	}
-	out := make([]float64, len(a))
-	for i := range a {
-		out[i] = a[i] - b[i]
+	if err := writeJSON(filepath.Join(env.Out, "metrics.json"), ev.Metrics); err != nil {
+		return nil, err
 	}
-	return out
+	return &Result{Out: env.Out, Metrics: ev.Metrics, summary: ev.Summary}, nil
 }
 
 func last(xs []float64) float64 {

@@ -13,10 +13,12 @@ import (
 	"testing"
 
 	"github.com/vigil-ml/vigil/cuda"
+	"github.com/vigil-ml/vigil/experiments/tasks"
+	"github.com/vigil-ml/vigil/experiments/tasks/masquerade"
 )
 
-// tinyConfig is a synthetic run of a few seconds.
-func tinyConfig(t *testing.T) Config {
+// tinyConfig is a synthetic run of a few seconds, with sets applied.
+func tinyConfig(t *testing.T, sets ...string) Config {
 	t.Helper()
 	cfg, err := Parse([]byte(`
 version: 1
@@ -29,12 +31,15 @@ windows: {length: 20, stride: 10, train_windows: 30}
 model: {filters: [4, 8], strides: [1, 2], dropouts: [0, 0.1], dense: 8, decoder_filters: 4}
 train: {epochs: 3, batch_size: 8, workers: 2}
 eval: {batch_size: 10, nearest_rows: 5}
-`), nil)
+`), sets)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return cfg
 }
+
+// sea is a masquerade run's metrics.
+func sea(r *Result) *masquerade.Metrics { return r.Metrics.(*masquerade.Metrics) }
 
 func TestRunWritesMetricsReportAndEvalReproducesIt(t *testing.T) {
 	cfg := tinyConfig(t)
@@ -43,7 +48,7 @@ func TestRunWritesMetricsReportAndEvalReproducesIt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var m Metrics
+	var m masquerade.Metrics
 	b, err := os.ReadFile(filepath.Join(out, "metrics.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -54,8 +59,8 @@ func TestRunWritesMetricsReportAndEvalReproducesIt(t *testing.T) {
 	if m.Users != 3 || m.Parameters <= 0 || len(m.Model.Pooled) != 3 || m.Model.Positives == 0 {
 		t.Fatalf("metrics.json incomplete: %+v", m)
 	}
-	if m.Model.AUC != res.Metrics.Model.AUC || m.Baseline.AUC <= 0.5 {
-		t.Fatalf("AUC model %v (returned %v), baseline %v", m.Model.AUC, res.Metrics.Model.AUC, m.Baseline.AUC)
+	if m.Model.AUC != sea(res).Model.AUC || m.Baseline.AUC <= 0.5 {
+		t.Fatalf("AUC model %v (returned %v), baseline %v", m.Model.AUC, sea(res).Model.AUC, m.Baseline.AUC)
 	}
 	html, err := os.ReadFile(filepath.Join(out, "report.html"))
 	if err != nil {
@@ -66,7 +71,7 @@ func TestRunWritesMetricsReportAndEvalReproducesIt(t *testing.T) {
 			t.Errorf("report.html lacks %q", want)
 		}
 	}
-	var scores []userResult
+	var scores []tasks.Result
 	b, _ = os.ReadFile(filepath.Join(out, "scores.json"))
 	if err := json.Unmarshal(b, &scores); err != nil {
 		t.Fatal(err)
@@ -80,16 +85,16 @@ func TestRunWritesMetricsReportAndEvalReproducesIt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if re.Metrics.Model.AUC != m.Model.AUC || re.Metrics.ModelExcess.AUC != m.ModelExcess.AUC {
-		t.Fatalf("eval from saved models: AUC %v / %v, run had %v / %v", re.Metrics.Model.AUC, re.Metrics.ModelExcess.AUC, m.Model.AUC, m.ModelExcess.AUC)
+	if sea(re).Model.AUC != m.Model.AUC || sea(re).ModelExcess.AUC != m.ModelExcess.AUC {
+		t.Fatalf("eval from saved models: AUC %v / %v, run had %v / %v", sea(re).Model.AUC, sea(re).ModelExcess.AUC, m.Model.AUC, m.ModelExcess.AUC)
 	}
 	// A second run in the same directory reuses every finished user.
 	again, err := Run(context.Background(), cfg, RunOptions{Out: out})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again.Metrics.Model.AUC != m.Model.AUC {
-		t.Fatalf("resumed run AUC %v, first %v", again.Metrics.Model.AUC, m.Model.AUC)
+	if sea(again).Model.AUC != m.Model.AUC {
+		t.Fatalf("resumed run AUC %v, first %v", sea(again).Model.AUC, m.Model.AUC)
 	}
 	cfg.Seed++
 	if _, err := Run(context.Background(), cfg, RunOptions{Out: out}); err == nil || !strings.Contains(err.Error(), "different config") {
@@ -98,8 +103,7 @@ func TestRunWritesMetricsReportAndEvalReproducesIt(t *testing.T) {
 }
 
 func TestWorkerCountDoesNotChangeResults(t *testing.T) {
-	cfg := tinyConfig(t)
-	cfg.Eval.NearestRows = 0
+	cfg := tinyConfig(t, "eval.nearest_rows=0")
 	cfg.Train.Workers = 1
 	a, err := Run(context.Background(), cfg, RunOptions{Out: t.TempDir()})
 	if err != nil {
@@ -110,8 +114,8 @@ func TestWorkerCountDoesNotChangeResults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.Metrics.Model.AUC != b.Metrics.Model.AUC {
-		t.Fatalf("AUC with 1 worker %v, with 3 workers %v", a.Metrics.Model.AUC, b.Metrics.Model.AUC)
+	if sea(a).Model.AUC != sea(b).Model.AUC {
+		t.Fatalf("AUC with 1 worker %v, with 3 workers %v", sea(a).Model.AUC, sea(b).Model.AUC)
 	}
 }
 
@@ -125,8 +129,7 @@ func TestCudaDeviceIsAClearError(t *testing.T) {
 }
 
 func TestMissingDataDirectoryNamesIt(t *testing.T) {
-	cfg := tinyConfig(t)
-	cfg.Data.Kind, cfg.Data.Path = "sea", filepath.Join(t.TempDir(), "nowhere")
+	cfg := tinyConfig(t, "data.kind=sea", "data.path="+filepath.Join(t.TempDir(), "nowhere"))
 	_, err := Run(context.Background(), cfg, RunOptions{Out: t.TempDir()})
 	if err == nil || !strings.Contains(err.Error(), "nowhere") {
 		t.Fatalf("missing data dir: %v", err)
@@ -145,7 +148,7 @@ func TestProgramExecutorMatchesTape(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var m Metrics
+	var m masquerade.Metrics
 	b, err := os.ReadFile(filepath.Join(out, "metrics.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -153,24 +156,24 @@ func TestProgramExecutorMatchesTape(t *testing.T) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		t.Fatal(err)
 	}
-	if m.Users != 3 || len(m.Model.Pooled) != 3 || m.Model.AUC != prog.Metrics.Model.AUC {
+	if m.Users != 3 || len(m.Model.Pooled) != 3 || m.Model.AUC != sea(prog).Model.AUC {
 		t.Fatalf("metrics.json incomplete: %+v", m)
 	}
-	if d := math.Abs(prog.Metrics.Model.AUC - tape.Metrics.Model.AUC); !(d <= 0.02) {
-		t.Fatalf("AUC with executor program %v, tape %v", prog.Metrics.Model.AUC, tape.Metrics.Model.AUC)
+	if d := math.Abs(sea(prog).Model.AUC - sea(tape).Model.AUC); !(d <= 0.02) {
+		t.Fatalf("AUC with executor program %v, tape %v", sea(prog).Model.AUC, sea(tape).Model.AUC)
 	}
-	t.Logf("AUC program %v, tape %v", prog.Metrics.Model.AUC, tape.Metrics.Model.AUC)
+	t.Logf("AUC program %v, tape %v", sea(prog).Model.AUC, sea(tape).Model.AUC)
 	re, err := Evaluate(context.Background(), out, RunOptions{Out: filepath.Join(out, "re")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if re.Metrics.Model.AUC != m.Model.AUC {
-		t.Fatalf("eval from saved models: AUC %v, run had %v", re.Metrics.Model.AUC, m.Model.AUC)
+	if sea(re).Model.AUC != m.Model.AUC {
+		t.Fatalf("eval from saved models: AUC %v, run had %v", sea(re).Model.AUC, m.Model.AUC)
 	}
 }
 
 func TestExecutorKey(t *testing.T) {
-	if got := Defaults().Executor; got != "tape" {
+	if got := base().Executor; got != "tape" {
 		t.Fatalf("default executor %q", got)
 	}
 	cfg, err := Parse([]byte("version: 1\nname: x\ndata: {kind: synthetic}\nexecutor: program\n"), nil)

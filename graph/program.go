@@ -181,3 +181,14 @@ func (p *Program) Noise() []Noise { return p.b.noise }
 
 // Close releases the executor.
 func (p *Program) Close() error { return p.exec.Close() }
+
+// Probe is a tiny training graph that checks a backend numerically
+// (cuda/selftest): built on a runner factory, it is run with the inputs
+// Fill draws and its loss, gradients and updates are compared across
+// backends.
+type Probe struct {
+	Name string
+	// Build compiles the probe's train graph on factory and returns its
+	// runner, a function filling its inputs from rng, and a closer.
+	Build func(factory RunnerFactory) (run Runner, fill func(rng *rand.Rand) error, err error)
+}

@@ -1,7 +1,9 @@
 // Package selftest checks a cuda/exec backend numerically: a few training
-// steps of a tiny ConvVAE run on it and on the CPU reference backend, and
-// the loss, every parameter gradient and every parameter update must
-// agree. The GPU build runs it on a GPU before calling the GPU usable.
+// steps of each probe (a tiny graph of one model family's ops, see
+// graph.Probe) run on it and on the CPU reference backend, and the loss,
+// every parameter gradient and every parameter update must agree. The GPU
+// build runs it on a GPU, with the probes of every registered family,
+// before calling the GPU usable.
 package selftest
 
 import (
@@ -11,7 +13,6 @@ import (
 
 	"github.com/vigil-ml/vigil/cuda/exec"
 	"github.com/vigil-ml/vigil/graph"
-	"github.com/vigil-ml/vigil/models/convvae"
 	"github.com/vigil-ml/vigil/trainers"
 )
 
@@ -29,54 +30,63 @@ const Tolerance = 1e-3
 // Steps is the number of training steps compared.
 const Steps = 3
 
-const (
-	batch = 3
-	lr    = 1e-2
-)
+const lr = 1e-2
 
-// Check trains the tiny model for Steps steps on a backend from newBackend
+// Check trains each probe for Steps steps on a backend from newBackend
 // and on exec.NewCPUBackend() from the same seeded parameters, inputs and
 // noise, with Adam applied on each backend as in device training. It
-// returns an error naming the first value (the loss, a parameter's
-// gradient or its update) that is not finite or differs by more than
-// Tolerance.
-func Check(newBackend func() (exec.Backend, error)) error {
-	_, err := run(newBackend, Tolerance)
+// returns an error naming the probe and the first value (the loss, a
+// parameter's gradient or its update) that is not finite or differs by
+// more than Tolerance.
+func Check(newBackend func() (exec.Backend, error), probes ...graph.Probe) error {
+	_, err := measure(newBackend, Tolerance, probes)
 	return err
 }
 
 // Report is the largest difference Measure found, and where.
 type Report struct {
 	Worst float64 // relative 2-norm difference
-	What  string  // e.g. "step 3: update of conv1.W"
+	What  string  // e.g. "convvae: step 3: update of conv1.W"
 }
 
 // Measure runs the comparison of Check without its tolerance and reports
 // the largest difference (non-finite values are still errors).
-func Measure(newBackend func() (exec.Backend, error)) (Report, error) {
-	return run(newBackend, math.Inf(1))
+func Measure(newBackend func() (exec.Backend, error), probes ...graph.Probe) (Report, error) {
+	return measure(newBackend, math.Inf(1), probes)
 }
 
-func run(newBackend func() (exec.Backend, error), limit float64) (rep Report, err error) {
+func measure(newBackend func() (exec.Backend, error), limit float64, probes []graph.Probe) (Report, error) {
+	if len(probes) == 0 {
+		return Report{}, fmt.Errorf("self-test: no probes")
+	}
+	var worst Report
+	for _, p := range probes {
+		rep, err := run(newBackend, limit, p)
+		if rep.Worst > worst.Worst {
+			worst = Report{Worst: rep.Worst, What: p.Name + ": " + rep.What}
+		}
+		if err != nil {
+			return worst, fmt.Errorf("self-test: %s: %w", p.Name, err)
+		}
+	}
+	return worst, nil
+}
+
+func run(newBackend func() (exec.Backend, error), limit float64, p graph.Probe) (rep Report, err error) {
 	c := &comparer{limit: limit}
 	defer func() { rep = c.worst }()
-	want, err := newSide(exec.CPUFactory())
+	want, err := newSide(p, exec.CPUFactory())
 	if err != nil {
-		return rep, fmt.Errorf("self-test: reference: %w", err)
+		return rep, fmt.Errorf("reference: %w", err)
 	}
 	defer want.close(&err)
-	got, err := newSide(exec.Factory(newBackend))
+	got, err := newSide(p, exec.Factory(newBackend))
 	if err != nil {
-		return rep, fmt.Errorf("self-test: %w", err)
+		return rep, err
 	}
 	defer got.close(&err)
-	data := rand.New(rand.NewPCG(3, 4))
-	x := make([]float32, got.net.X.Shape().TotalSize())
 	for s := 1; s <= Steps; s++ {
-		for i := range x {
-			x[i] = data.Float32()
-		}
-		if err := c.step(s, x, got, want); err != nil {
+		if err := c.step(s, got, want); err != nil {
 			return rep, err
 		}
 	}
@@ -89,50 +99,49 @@ type comparer struct {
 	worst Report
 }
 
-// side is the tiny model on one backend, with its optimizer.
+// side is a probe on one backend, with its optimizer.
 type side struct {
-	net *convvae.Net
-	rr  graph.ResidentRunner
-	opt *trainers.Adam
+	rr   graph.ResidentRunner
+	fill func(*rand.Rand) error
+	opt  *trainers.Adam
 }
 
-func newSide(f graph.RunnerFactory) (*side, error) {
-	m, err := convvae.New(convvae.Tiny(), rand.New(rand.NewPCG(1, 2)))
+func newSide(p graph.Probe, f graph.RunnerFactory) (*side, error) {
+	run, fill, err := p.Build(f)
 	if err != nil {
 		return nil, err
 	}
-	n, err := m.BuildWith(graph.Train, batch, f)
-	if err != nil {
-		return nil, err
-	}
-	rr, ok := n.Program.(graph.ResidentRunner)
+	rr, ok := run.(graph.ResidentRunner)
 	if !ok {
-		_ = n.Close()
-		return nil, fmt.Errorf("the train net runs on %T, which cannot hold its parameters", n.Program)
+		_ = run.Close()
+		return nil, fmt.Errorf("the probe runs on %T, which cannot hold its parameters", run)
 	}
-	return &side{net: n, rr: rr, opt: trainers.NewAdam(trainers.AdamConfig{LR: lr})}, nil
+	return &side{rr: rr, fill: fill, opt: trainers.NewAdam(trainers.AdamConfig{LR: lr})}, nil
 }
 
 func (sd *side) close(err *error) {
-	if e := sd.net.Close(); *err == nil && e != nil {
-		*err = fmt.Errorf("self-test: %w", e)
+	if e := sd.rr.Close(); *err == nil && e != nil {
+		*err = e
 	}
 }
+
+// inputs returns the generator of step s's inputs, the same on both sides.
+func inputs(s int) *rand.Rand { return rand.New(rand.NewPCG(3, uint64(s))) }
 
 // noise returns the generator of step s's noise, the same on both sides.
 func noise(s int) *rand.Rand { return rand.New(rand.NewPCG(5, uint64(s))) }
 
-// step compares one forward and backward pass on input x, then one Adam
-// update applied by each backend.
-func (c *comparer) step(s int, x []float32, got, want *side) error {
+// step compares one forward and backward pass on step s's inputs, then
+// one Adam update applied by each backend.
+func (c *comparer) step(s int, got, want *side) error {
 	var losses [2]float64
 	var grads [2][][]float32
 	for k, sd := range []*side{got, want} {
-		if err := graph.SetInput(sd.net.X, x); err != nil {
+		if err := sd.fill(inputs(s)); err != nil {
 			return err
 		}
 		if err := sd.rr.Run(noise(s)); err != nil {
-			return fmt.Errorf("self-test: step %d: %w", s, err)
+			return fmt.Errorf("step %d: %w", s, err)
 		}
 		var err error
 		if losses[k], err = sd.rr.Loss(); err != nil {
@@ -180,14 +189,14 @@ func (sd *side) update(s int) ([][]float32, error) {
 	}
 	applied, err := sd.rr.Step(noise(s), u)
 	if err != nil {
-		return nil, fmt.Errorf("self-test: step %d: update: %w", s, err)
+		return nil, fmt.Errorf("step %d: update: %w", s, err)
 	}
 	if !applied {
-		return nil, fmt.Errorf("self-test: step %d: the update was not applied: the backend found a non-finite value", s)
+		return nil, fmt.Errorf("step %d: the update was not applied: the backend found a non-finite value", s)
 	}
 	sd.opt.Advance()
 	if err := sd.rr.Sync(); err != nil {
-		return nil, fmt.Errorf("self-test: step %d: %w", s, err)
+		return nil, fmt.Errorf("step %d: %w", s, err)
 	}
 	for i, p := range params {
 		for j, v := range p.Data() {
@@ -200,16 +209,16 @@ func (sd *side) update(s int) ([][]float32, error) {
 // compare checks that got and want are finite and within Tolerance.
 func (c *comparer) compare(s int, name string, got, want []float32) error {
 	if len(got) != len(want) {
-		return fmt.Errorf("self-test: step %d: %s has %d values, want %d", s, name, len(got), len(want))
+		return fmt.Errorf("step %d: %s has %d values, want %d", s, name, len(got), len(want))
 	}
 	var d2, w2 float64
 	for i := range got {
 		g, w := float64(got[i]), float64(want[i])
 		if math.IsNaN(w) || math.IsInf(w, 0) {
-			return fmt.Errorf("self-test: step %d: %s[%d] is %v on the CPU reference", s, name, i, w)
+			return fmt.Errorf("step %d: %s[%d] is %v on the CPU reference", s, name, i, w)
 		}
 		if math.IsNaN(g) || math.IsInf(g, 0) {
-			return fmt.Errorf("self-test: step %d: %s[%d] is %v (CPU reference %v)", s, name, i, g, w)
+			return fmt.Errorf("step %d: %s[%d] is %v (CPU reference %v)", s, name, i, g, w)
 		}
 		d2 += (g - w) * (g - w)
 		w2 += w * w
@@ -222,7 +231,7 @@ func (c *comparer) compare(s int, name string, got, want []float32) error {
 		c.worst = Report{Worst: e, What: fmt.Sprintf("step %d: %s", s, name)}
 	}
 	if !(e <= c.limit) {
-		return fmt.Errorf("self-test: step %d: %s differs from the CPU reference by %.3g (relative 2-norm, tolerance %g)", s, name, e, c.limit)
+		return fmt.Errorf("step %d: %s differs from the CPU reference by %.3g (relative 2-norm, tolerance %g)", s, name, e, c.limit)
 	}
 	return nil
 }

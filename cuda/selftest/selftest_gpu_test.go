@@ -21,10 +21,10 @@ func TestGPUSelfTestMargin(t *testing.T) {
 		t.Skip(err)
 	}
 	defer d.Close()
-	if err := GPU(d); err != nil {
+	if err := GPU(d, probe); err != nil {
 		t.Fatal(err)
 	}
-	r, err := MeasureGPU(d)
+	r, err := MeasureGPU(d, probe)
 	if err != nil {
 		t.Fatal(err)
 	}

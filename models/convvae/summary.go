@@ -54,8 +54,8 @@ func (m *Model) Summary() []SummaryRow {
 	return rows
 }
 
-// WriteSummary prints the layer table and the total parameter count.
-func (m *Model) WriteSummary(w io.Writer) error {
+// writeSummary prints the layer table and the total parameter count.
+func (m *Model) writeSummary(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight*0)
 	fmt.Fprintln(tw, "layer\toutput\tparameters")
 	for _, r := range m.Summary() {

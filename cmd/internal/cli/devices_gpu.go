@@ -12,6 +12,7 @@ import (
 	"github.com/vigil-ml/vigil/cuda"
 	"github.com/vigil-ml/vigil/cuda/device"
 	"github.com/vigil-ml/vigil/cuda/selftest"
+	"github.com/vigil-ml/vigil/experiments"
 )
 
 // listGPUs asks the CUDA driver loaded in this process and runs the
@@ -53,5 +54,5 @@ func selfTest(index int) (err error) {
 			err = e
 		}
 	}()
-	return selftest.GPU(d)
+	return selftest.GPU(d, experiments.Probes()...)
 }

@@ -1,4 +1,4 @@
-package experiments
+package masquerade
 
 import (
 	"fmt"
@@ -6,7 +6,7 @@ import (
 	"github.com/vigil-ml/vigil/datasets/embed"
 
 	"github.com/vigil-ml/vigil/datasets"
-	"github.com/vigil-ml/vigil/models/convvae"
+	"github.com/vigil-ml/vigil/models"
 )
 
 // nearestTable decodes a reconstructed test block row by row to the nearest
@@ -19,7 +19,7 @@ type nearestTable struct {
 	Rows  [][]string // position, typed command, nearest to reconstruction, cosine
 }
 
-func buildNearestTable(net *convvae.Net, test convvae.Windows, u datasets.SEAUser, t *commandTable, rows int) (*nearestTable, error) {
+func buildNearestTable(rec models.Reconstructor, test models.Examples, u datasets.SEAUser, t *commandTable, rows int) (*nearestTable, error) {
 	block := 0
 	for i, masq := range u.Labels {
 		if masq {
@@ -27,14 +27,14 @@ func buildNearestTable(net *convvae.Net, test convvae.Windows, u datasets.SEAUse
 			break
 		}
 	}
-	rec, err := convvae.Reconstruct(net, test, []int{block})
+	recon, err := rec.Reconstruct(test, []int{block})
 	if err != nil {
 		return nil, err
 	}
 	dim := len(t.vecs[0])
 	nt := &nearestTable{User: u.Name, Block: block + 1, Masq: u.Labels[block]}
 	for r := 0; r < rows && r < len(u.Blocks[block]); r++ {
-		word, cos := t.nearest(rec[0][r*dim : (r+1)*dim])
+		word, cos := t.nearest(recon[0][r*dim : (r+1)*dim])
 		nt.Rows = append(nt.Rows, []string{fmt.Sprint(r + 1), u.Blocks[block][r], word, fmt.Sprintf("%.3f", cos)})
 	}
 	return nt, nil

@@ -1,4 +1,4 @@
-package experiments
+package masquerade
 
 import (
 	"fmt"
@@ -25,12 +25,12 @@ func (t *commandTable) lookup(c string) []float32 { return t.vecs[t.index[c]] }
 // commands, builds vectors for every command in the data (unseen ones by the
 // OOV policy), fits the [0, 1] scaler on the training commands and writes the
 // raw vectors to out/embeddings.vec.
-func trainEmbeddings(cfg Config, sea *datasets.SEA, out string, log *slog.Logger) (*commandTable, error) {
+func trainEmbeddings(cfg Config, seed uint64, sea *datasets.SEA, out string, log *slog.Logger) (*commandTable, error) {
 	start := time.Now()
-	ec := cfg.Embedding
+	ec := *cfg.Embedding
 	m, err := embed.Train(sea.TrainCorpus(), embed.Config{
 		Dim: ec.Dim, Window: ec.Window, Negatives: ec.Negatives, MinN: ec.MinN, MaxN: ec.MaxN,
-		Epochs: ec.Epochs, LR: ec.LR, Threads: ec.Threads, Seed: cfg.Seed, OOV: ec.OOV,
+		Epochs: ec.Epochs, LR: ec.LR, Threads: ec.Threads, Seed: seed, OOV: ec.OOV,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("embeddings: %w", err)

@@ -1,4 +1,4 @@
-package experiments
+package masquerade
 
 import (
 	"fmt"
