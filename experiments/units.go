@@ -156,7 +156,7 @@ func (x *experiment) trainUnit(ctx context.Context, i int, name string, u tasks.
 		Optimizer: cfg.Train.Optimizer, LR: cfg.Train.LR,
 		Patience: cfg.Train.Patience, MinDelta: cfg.Train.MinDelta,
 		CheckpointDir: ckDir, CheckpointEvery: cfg.Train.CheckpointEvery,
-		Keep: cfg.Train.Keep, ConfigJSON: raw,
+		Keep: cfg.Train.Keep, ClipNorm: cfg.Train.ClipNorm, ConfigJSON: raw,
 	}, task, trainers.WithHooks(trainers.NewProgress(opts.Progress, trainers.ProgressConfig{Logger: opts.Log.With("unit", name)})))
 	if err != nil {
 		return tasks.Result{}, err

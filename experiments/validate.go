@@ -62,8 +62,8 @@ func (t TrainConfig) Validate() error {
 	if t.LR <= 0 {
 		errs = append(errs, fmt.Errorf("train.lr: %v must be positive", t.LR))
 	}
-	if t.Patience < 0 || t.CheckpointEvery < 0 || t.Keep < 0 || t.Workers < 0 {
-		errs = append(errs, errors.New("train: patience, checkpoint_every, keep and workers must not be negative"))
+	if t.Patience < 0 || t.CheckpointEvery < 0 || t.Keep < 0 || t.Workers < 0 || t.ClipNorm < 0 {
+		errs = append(errs, errors.New("train: patience, checkpoint_every, keep, workers and clip_norm must not be negative"))
 	}
 	return errors.Join(errs...)
 }

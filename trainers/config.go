@@ -40,6 +40,11 @@ type Config struct {
 	// times the steps per epoch. A resumed run stops at the same target, so
 	// resuming a finished run does nothing.
 	TrainSteps int
+	// ClipNorm rescales each step's gradients, all parameters together,
+	// so that their global 2-norm is at most ClipNorm (as PyTorch's
+	// clip_grad_norm_); 0 turns clipping off. Clipped steps take the host
+	// update path (a device task's resident update is not used).
+	ClipNorm float64
 	// ConfigJSON is stored verbatim in checkpoint metadata; it must be valid
 	// JSON when set.
 	ConfigJSON json.RawMessage
@@ -52,6 +57,8 @@ func (c Config) withDefaults() (Config, error) {
 		return c, fmt.Errorf("trainers: config: negative count in %+v", c)
 	case c.MinDelta < 0 || math.IsNaN(c.MinDelta) || math.IsInf(c.MinDelta, 0):
 		return c, fmt.Errorf("trainers: config: MinDelta %v must be finite and non-negative", c.MinDelta)
+	case c.ClipNorm < 0 || math.IsNaN(c.ClipNorm) || math.IsInf(c.ClipNorm, 0):
+		return c, fmt.Errorf("trainers: config: ClipNorm %v must be finite and non-negative", c.ClipNorm)
 	case len(c.ConfigJSON) > 0 && !json.Valid(c.ConfigJSON):
 		return c, fmt.Errorf("trainers: config: ConfigJSON is not valid JSON")
 	}

@@ -70,7 +70,7 @@ func (t *Trainer) deviceStep(dt DeviceTask, do DeviceOptimizer, idx []int) (floa
 // device returns the task and optimizer of the device path, when in use.
 func (t *Trainer) device() (DeviceTask, DeviceOptimizer, bool) {
 	dt, ok := t.task.(DeviceTask)
-	if !ok || !dt.OnDevice() {
+	if !ok || !dt.OnDevice() || t.cfg.ClipNorm > 0 {
 		return nil, nil, false
 	}
 	do, ok := t.opt.(DeviceOptimizer)

@@ -106,6 +106,7 @@ func (t *Trainer) applyStep(idx []int) (float64, error) {
 	if err := checkStep(num, loss, t.params, grads); err != nil {
 		return 0, err
 	}
+	ClipGradNorm(grads, t.cfg.ClipNorm)
 	if err := t.opt.Step(t.params, grads); err != nil {
 		return 0, fmt.Errorf("trainers: step %d: %w", num, err)
 	}
