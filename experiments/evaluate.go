@@ -55,7 +55,7 @@ func Evaluate(ctx context.Context, runDir string, opts RunOptions) (*Result, err
 		if err != nil {
 			return nil, err
 		}
-		r, err := x.rescore(i, name, u, runDir, opts)
+		r, err := x.rescore(i, name, u, data.Input(), runDir, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -66,8 +66,8 @@ func Evaluate(ctx context.Context, runDir string, opts RunOptions) (*Result, err
 }
 
 // rescore scores unit i's sets with its saved model.
-func (x *experiment) rescore(i int, name string, u tasks.Unit, runDir string, opts RunOptions) (tasks.Result, error) {
-	m, path, err := x.load(i, name, runDir)
+func (x *experiment) rescore(i int, name string, u tasks.Unit, in models.Input, runDir string, opts RunOptions) (tasks.Result, error) {
+	m, path, err := x.load(i, name, in, runDir)
 	if err != nil {
 		return tasks.Result{}, err
 	}
@@ -81,9 +81,9 @@ func (x *experiment) rescore(i int, name string, u tasks.Unit, runDir string, op
 	return r, err
 }
 
-// load creates unit i's model with the weights saved in runDir.
-func (x *experiment) load(i int, name, runDir string) (models.Model, string, error) {
-	m, err := x.newModel(i)
+// load creates unit i's model for examples of in with the weights saved in runDir.
+func (x *experiment) load(i int, name string, in models.Input, runDir string) (models.Model, string, error) {
+	m, err := x.newModel(i, in)
 	if err != nil {
 		return nil, "", err
 	}
@@ -98,7 +98,7 @@ func (x *experiment) reload(data tasks.Data, runDir string, factory graph.Runner
 		if i < 0 || i >= len(names) {
 			return nil, fmt.Errorf("no unit %d", i)
 		}
-		m, _, err := x.load(i, names[i], runDir)
+		m, _, err := x.load(i, names[i], data.Input(), runDir)
 		if err != nil {
 			return nil, err
 		}
@@ -137,13 +137,21 @@ func loadLatestWeights(dir string, reg *graph.Registry) (string, error) {
 	return path, nil
 }
 
+// SummaryVocab is the vocabulary WriteModelSummary assumes for a task whose
+// vocabulary is known only from its data (ADFA-LD's syscall numbers: 341).
+const SummaryVocab = 341
+
 // WriteModelSummary prints the layer table of cfg's model.
 func WriteModelSummary(w io.Writer, cfg Config) error {
 	x, err := resolve(cfg)
 	if err != nil {
 		return err
 	}
-	m, err := x.newModel(0)
+	in := x.in
+	if in.Vocab == 0 && len(in.IntShape) > 0 {
+		in.Vocab = SummaryVocab
+	}
+	m, err := x.newModel(0, in)
 	if err != nil {
 		return err
 	}

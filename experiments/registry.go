@@ -3,17 +3,19 @@ package experiments
 import (
 	"github.com/vigil-ml/vigil/experiments/tasks"
 	"github.com/vigil-ml/vigil/experiments/tasks/masquerade"
+	"github.com/vigil-ml/vigil/experiments/tasks/syscalls"
 	"github.com/vigil-ml/vigil/graph"
 	"github.com/vigil-ml/vigil/models"
 	"github.com/vigil-ml/vigil/models/convvae"
+	"github.com/vigil-ml/vigil/models/lstm"
 )
 
 // The registrations: every task and model family a config can name. A new
 // family is one package under models/ and one line here.
 
-func taskList() []tasks.Task { return []tasks.Task{masquerade.Task{}} }
+func taskList() []tasks.Task { return []tasks.Task{masquerade.Task{}, syscalls.Task{}} }
 
-func familyList() []models.Family { return []models.Family{convvae.Family{}} }
+func familyList() []models.Family { return []models.Family{convvae.Family{}, lstm.Family{}} }
 
 // plugins are the registered tasks and families.
 type plugins struct {

@@ -125,9 +125,9 @@ func (x *experiment) runUnit(ctx context.Context, i int, name string, data tasks
 // unitSeed derives a per-unit seed so units train independently and reproducibly.
 func unitSeed(seed uint64, i int) *rand.Rand { return rand.New(rand.NewPCG(seed, uint64(i)+1)) }
 
-// newModel creates unit i's model with its initial weights.
-func (x *experiment) newModel(i int) (models.Model, error) {
-	return x.family.New(x.cfg.Model, x.in, unitSeed(x.cfg.Seed, i))
+// newModel creates unit i's model for examples of in with its initial weights.
+func (x *experiment) newModel(i int, in models.Input) (models.Model, error) {
+	return x.family.New(x.cfg.Model, in, unitSeed(x.cfg.Seed, i))
 }
 
 // trainUnit trains unit i's model, saves it and scores the unit's sets.
@@ -136,7 +136,10 @@ func (x *experiment) trainUnit(ctx context.Context, i int, name string, u tasks.
 	if err := u.Pool.Matches(x.in); err != nil {
 		return tasks.Result{}, fmt.Errorf("%s: %w", name, err)
 	}
-	m, err := x.newModel(i)
+	if err := u.Pool.Check(); err != nil {
+		return tasks.Result{}, fmt.Errorf("%s: %w", name, err)
+	}
+	m, err := x.newModel(i, u.Pool.Input)
 	if err != nil {
 		return tasks.Result{}, err
 	}

@@ -150,3 +150,41 @@ func Float32s(n *G.Node) ([]float32, error) {
 	}
 	return nil, fmt.Errorf("graph: node %q holds %T", n.Name(), v)
 }
+
+// Int32Input creates an int32 input node (token ids, class targets) with a
+// zero value of the given shape.
+func (b *Builder) Int32Input(name string, shape ...int) *G.Node {
+	v := tensor.New(tensor.WithShape(shape...), tensor.Of(tensor.Int32))
+	return G.NewTensor(b.G, tensor.Int32, len(shape), G.WithShape(shape...), G.WithName(name), G.WithValue(v))
+}
+
+// SetInt32s copies data into an int32 input node's value; len(data) must
+// equal its size.
+func SetInt32s(n *G.Node, data []int32) error {
+	dst, err := Int32s(n)
+	if err != nil {
+		return err
+	}
+	if len(dst) != len(data) {
+		return fmt.Errorf("graph: input %q holds %d values, got %d", n.Name(), len(dst), len(data))
+	}
+	copy(dst, data)
+	return nil
+}
+
+// Int32s returns the int32 data of a node's current value.
+func Int32s(n *G.Node) ([]int32, error) {
+	v := n.Value()
+	if v == nil {
+		return nil, fmt.Errorf("graph: node %q has no value yet", n.Name())
+	}
+	t, ok := v.(*tensor.Dense)
+	if !ok {
+		return nil, fmt.Errorf("graph: node %q holds %T, want a dense int32 tensor", n.Name(), v)
+	}
+	d, ok := t.Data().([]int32)
+	if !ok {
+		return nil, fmt.Errorf("graph: node %q holds %v, want int32", n.Name(), t.Dtype())
+	}
+	return d, nil
+}

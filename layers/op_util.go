@@ -64,3 +64,25 @@ func hashOf(write func(hash.Hash)) uint32 {
 	write(h)
 	return h.Sum32()
 }
+
+// int32Input returns the row-major data of an int32 dense value (a copy
+// for a strided view), checking its shape when want is non-nil.
+func int32Input(op fmt.Stringer, i int, v G.Value, want tensor.Shape) ([]int32, error) {
+	t, ok := v.(*tensor.Dense)
+	if !ok {
+		return nil, fmt.Errorf("%v: input %d is %T, want *tensor.Dense", op, i, v)
+	}
+	if t.RequiresIterator() {
+		if t, ok = t.Materialize().(*tensor.Dense); !ok {
+			return nil, fmt.Errorf("%v: input %d cannot be made contiguous", op, i)
+		}
+	}
+	d, ok := t.Data().([]int32)
+	if !ok {
+		return nil, fmt.Errorf("%v: input %d holds %v, want int32", op, i, t.Dtype())
+	}
+	if want != nil && !t.Shape().Eq(want) {
+		return nil, fmt.Errorf("%v: input %d has shape %v, want %v", op, i, t.Shape(), want)
+	}
+	return d[:t.Shape().TotalSize()], nil
+}

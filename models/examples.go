@@ -32,6 +32,10 @@ func size(shape []int) int {
 	return n
 }
 
+// Pad marks an integer feature with no value (past the end of a sequence):
+// families ignore it, as a target and as an input.
+const Pad int32 = -1
+
 // Examples are N examples of one Input, stored contiguously.
 type Examples struct {
 	Input
@@ -59,7 +63,7 @@ func (e Examples) Check() error {
 	}
 	if e.Vocab > 0 {
 		for i, v := range e.Int {
-			if v < 0 || int(v) >= e.Vocab {
+			if (v < 0 && v != Pad) || int(v) >= e.Vocab {
 				return fmt.Errorf("models: example %d: id %d outside the vocabulary [0, %d)", i/e.IntSize(), v, e.Vocab)
 			}
 		}

@@ -141,3 +141,15 @@ func TestPlotLossCurves(t *testing.T) {
 		t.Error("no finite values: no error")
 	}
 }
+
+func TestPlotScoreGroups(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "groups.png")
+	groups := []ScoreGroup{{"normal", []float64{0.1, 0.2, 0.3, math.NaN()}}, {"Adduser", []float64{0.5, 0.9}}}
+	if err := PlotScoreGroups(path, "Trace scores", "score", groups); err != nil {
+		t.Fatal(err)
+	}
+	assertPNG(t, path)
+	if err := PlotScoreGroups(path, "x", "y", []ScoreGroup{{"empty", []float64{math.Inf(1)}}}); err == nil {
+		t.Fatal("a group without finite scores plotted")
+	}
+}

@@ -55,6 +55,9 @@ type Data interface {
 	// Units names the units that each get their own model (SEA: one per
 	// user; a global model: one unit).
 	Units() []string
+	// Input is the exact layout of the examples every unit gives the model,
+	// with what is known only once the data is read (the vocabulary).
+	Input() models.Input
 	// Unit returns unit i's examples.
 	Unit(i int) (Unit, error)
 	// Evaluate computes the protocol's metrics from every unit's scores,

@@ -69,6 +69,11 @@ type data struct {
 	table *commandTable
 }
 
+// Input is windows of length commands x embedding dimensions.
+func (d *data) Input() models.Input {
+	return models.Input{FloatShape: []int{d.cfg.Windows.Length, d.cfg.Embedding.Dim}}
+}
+
 // Units are the users.
 func (d *data) Units() []string {
 	out := make([]string, len(d.sea.Users))

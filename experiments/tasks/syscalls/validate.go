@@ -1,0 +1,69 @@
+package syscalls
+
+import (
+	"errors"
+	"fmt"
+)
+
+// sections returns the typed sections of a decoded section map.
+func sections(m map[string]any) (Config, error) {
+	var c Config
+	var ok [3]bool
+	c.Data, ok[0] = m["data"].(*DataConfig)
+	c.Windows, ok[1] = m["windows"].(*WindowConfig)
+	c.Eval, ok[2] = m["eval"].(*EvalConfig)
+	for i, name := range []string{"data", "windows", "eval"} {
+		if !ok[i] {
+			return Config{}, fmt.Errorf("syscalls: section %s is a %T", name, m[name])
+		}
+	}
+	return c, nil
+}
+
+// Validate reports every problem of the sections.
+func (c Config) Validate() error {
+	var errs []error
+	d := c.Data
+	switch d.Kind {
+	case "adfa", "lidds2021", "lidds2019", "unm":
+		if d.Path == "" {
+			errs = append(errs, fmt.Errorf("data.path: required for kind %s", d.Kind))
+		}
+	case "synthetic":
+	default:
+		errs = append(errs, fmt.Errorf("data.kind: %q is not adfa, lidds2021, lidds2019, unm or synthetic", d.Kind))
+	}
+	if !(d.ValidationFraction > 0 && d.ValidationFraction < 1) {
+		errs = append(errs, fmt.Errorf("data.validation_fraction: %v must be in (0, 1)", d.ValidationFraction))
+	}
+	if d.MaxTraces < 0 {
+		errs = append(errs, fmt.Errorf("data.max_traces: %d must not be negative", d.MaxTraces))
+	}
+	if c.Windows.Length < 1 || c.Windows.Stride < 1 {
+		errs = append(errs, fmt.Errorf("windows: length and stride must be positive (got %d, %d)", c.Windows.Length, c.Windows.Stride))
+	}
+	e := c.Eval
+	if e.BatchSize <= 0 {
+		errs = append(errs, fmt.Errorf("eval.batch_size: %d must be positive", e.BatchSize))
+	}
+	if len(e.FalseAlarmRates) == 0 {
+		errs = append(errs, errors.New("eval.false_alarm_rates: need at least one rate"))
+	}
+	for i, r := range e.FalseAlarmRates {
+		if r <= 0 || r >= 1 {
+			errs = append(errs, fmt.Errorf("eval.false_alarm_rates[%d]: %v must be in (0, 1)", i, r))
+		}
+	}
+	if len(e.StideN) == 0 {
+		errs = append(errs, errors.New("eval.stide_n: need at least one window length"))
+	}
+	for i, n := range e.StideN {
+		if n < 1 {
+			errs = append(errs, fmt.Errorf("eval.stide_n[%d]: %d must be positive", i, n))
+		}
+	}
+	if e.StideFrame < 1 {
+		errs = append(errs, fmt.Errorf("eval.stide_frame: %d must be positive", e.StideFrame))
+	}
+	return errors.Join(errs...)
+}
