@@ -8,6 +8,10 @@ echo "== ConvVAE training (batch 16), 1 thread each"
 THREADS=1 bash bench/convvae.sh
 echo "== ConvVAE training (batch 16), 2 threads each"
 THREADS=2 bash bench/convvae.sh
+echo "== syscall LSTM language model (vocab 341, emb 32, LSTM 200, T 64, batch 64), 1 thread each"
+THREADS=1 bash bench/lstm.sh
+echo "== syscall LSTM language model, 2 threads each"
+THREADS=2 bash bench/lstm.sh
 echo "== command embeddings (skip-gram + subwords) vs fastText, 1 thread"
 if [ -n "${SEA:-}" ] && [ -d "$SEA" ]; then
 	bash bench/embed.sh -sea "$SEA"

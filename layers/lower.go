@@ -124,6 +124,92 @@ func (op reshapeOp) Lower(_ *G.Node, in []*G.Node) (program.Lowering, error) {
 	return program.ViewOf(0), nil
 }
 
+// Lower is a gather instruction: rows of the table at the int32 ids.
+func (op GatherOp) Lower(_ *G.Node, in []*G.Node) (program.Lowering, error) {
+	if err := program.WantInputs(in, 2); err != nil {
+		return program.Lowering{}, err
+	}
+	return program.Instruction(program.Instr{Kind: program.KindGather, In: []int{0, 1}}), nil
+}
+
+// Lower is a scatter_add instruction.
+func (op ScatterAddOp) Lower(_ *G.Node, in []*G.Node) (program.Lowering, error) {
+	if err := program.WantInputs(in, 2); err != nil {
+		return program.Lowering{}, err
+	}
+	return program.Instruction(program.Instr{Kind: program.KindScatterAdd, In: []int{0, 1}}), nil
+}
+
+// Lower is a softmax_xent instruction.
+func (op SoftmaxXentOp) Lower(_ *G.Node, in []*G.Node) (program.Lowering, error) {
+	if err := program.WantInputs(in, 2); err != nil {
+		return program.Lowering{}, err
+	}
+	return program.Instruction(program.Instr{Kind: program.KindSoftmaxXent, In: []int{0, 1}}), nil
+}
+
+// Lower is a softmax_xent_grad instruction.
+func (op SoftmaxXentGradOp) Lower(_ *G.Node, in []*G.Node) (program.Lowering, error) {
+	if err := program.WantInputs(in, 3); err != nil {
+		return program.Lowering{}, err
+	}
+	return program.Instruction(program.Instr{Kind: program.KindSoftmaxXentGrad, In: []int{0, 1, 2}}), nil
+}
+
+// Lower is a target_prob instruction.
+func (op TargetProbOp) Lower(_ *G.Node, in []*G.Node) (program.Lowering, error) {
+	if err := program.WantInputs(in, 1); err != nil {
+		return program.Lowering{}, err
+	}
+	return program.Instruction(program.Instr{Kind: program.KindTargetProb, In: []int{0}}), nil
+}
+
+// lstmSizes are the program's sizes of an LSTM on x, W_ih and W_hh.
+func lstmSizes(op fmt.Stringer, in []*G.Node) (program.LSTM, error) {
+	d, err := lstmDimsOf(op, in[0].Shape(), in[1].Shape(), in[2].Shape())
+	return program.LSTM{T: d.T, B: d.B, In: d.In, H: d.H}, err
+}
+
+// Lower is an lstm_forward instruction.
+func (op LSTMOp) Lower(_ *G.Node, in []*G.Node) (program.Lowering, error) {
+	if err := program.WantInputs(in, 4); err != nil {
+		return program.Lowering{}, err
+	}
+	l, err := lstmSizes(op, in)
+	if err != nil {
+		return program.Lowering{}, err
+	}
+	return program.Instruction(program.Instr{Kind: program.KindLSTMForward, In: []int{0, 1, 2, 3}, LSTM: l}), nil
+}
+
+// Lower is a segment instruction: the workspace's first plane.
+func (op LSTMHiddenOp) Lower(_ *G.Node, in []*G.Node) (program.Lowering, error) {
+	if err := program.WantInputs(in, 1); err != nil {
+		return program.Lowering{}, err
+	}
+	return program.Instruction(program.Instr{Kind: program.KindSegment, In: []int{0}}), nil
+}
+
+// Lower is an lstm_backward instruction.
+func (op LSTMGradOp) Lower(_ *G.Node, in []*G.Node) (program.Lowering, error) {
+	if err := program.WantInputs(in, 5); err != nil {
+		return program.Lowering{}, err
+	}
+	l, err := lstmSizes(op, in)
+	if err != nil {
+		return program.Lowering{}, err
+	}
+	return program.Instruction(program.Instr{Kind: program.KindLSTMBackward, In: []int{0, 1, 2, 3, 4}, LSTM: l}), nil
+}
+
+// Lower is a segment instruction.
+func (op SegmentOp) Lower(_ *G.Node, in []*G.Node) (program.Lowering, error) {
+	if err := program.WantInputs(in, 1); err != nil {
+		return program.Lowering{}, err
+	}
+	return program.Instruction(program.Instr{Kind: program.KindSegment, In: []int{0}, Offset: op.Offset}), nil
+}
+
 // Every op of this package is a program.Lowerer.
 var (
 	_ program.Lowerer = Conv2DOp{}
@@ -137,4 +223,13 @@ var (
 	_ program.Lowerer = actOp{}
 	_ program.Lowerer = actGradOp{}
 	_ program.Lowerer = reshapeOp{}
+	_ program.Lowerer = GatherOp{}
+	_ program.Lowerer = ScatterAddOp{}
+	_ program.Lowerer = SoftmaxXentOp{}
+	_ program.Lowerer = SoftmaxXentGradOp{}
+	_ program.Lowerer = TargetProbOp{}
+	_ program.Lowerer = LSTMOp{}
+	_ program.Lowerer = LSTMHiddenOp{}
+	_ program.Lowerer = LSTMGradOp{}
+	_ program.Lowerer = SegmentOp{}
 )

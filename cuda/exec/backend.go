@@ -68,6 +68,17 @@ type Backend interface {
 	BCELogits(out, logits, target Buf, n, d int) error               // bce_logits_f32
 	BCELogitsGrad(dx, logits, target, dy Buf, n, d int) error        // bce_logits_grad_f32
 
+	// Gather and ScatterAdd read n int32 indices from idx (stored bitwise
+	// in the arena): gather_axis_f32, scatter_add_axis_f32.
+	Gather(y, x, idx Buf, outer, length, inner, n int) error
+	ScatterAdd(dx, dy, idx Buf, outer, length, inner, n int) error
+	// SoftmaxXent and SoftmaxXentGrad take int32 targets (xent.cu).
+	SoftmaxXent(loss, logits, target Buf, n, v int) error                      // softmax_xent_f32
+	SoftmaxXentGrad(dx, logits, target, dy Buf, n, v int) error                // softmax_xent_grad_f32
+	TargetProb(p, loss Buf, n int) error                                       // target_prob_f32
+	LSTMCell(gates, c, tc, h, bias, cPrev Buf, b, hd int) error                // lstm_cell_f32
+	LSTMCellBackward(dz, dc, gates, cPrev, tc, dh, dhRec Buf, b, hd int) error // lstm_cell_backward_f32
+
 	// BernoulliMask draws a dropout mask: y[i] = kernels.MaskValue(key, i,
 	// threshold, scale) (bernoulli_mask_f32).
 	BernoulliMask(y Buf, n int, key, threshold uint64, scale float32) error

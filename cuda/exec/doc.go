@@ -32,6 +32,21 @@
 //	                 axes
 //	repeat           Repeat
 //	transpose        StridedCopy (axes merged down to rank 4)
+//	gather           Gather
+//	scatter_add      Fill, ScatterAdd (atomic adds)
+//	softmax_xent     SoftmaxXent
+//	softmax_xent_grad SoftmaxXentGrad
+//	target_prob      TargetProb
+//	segment          Copy from the offset
+//	lstm_forward     Gemm of every step's input projection into the gate
+//	                 plane, then per step a Gemm adding h_{t-1}·W_hhᵀ (from
+//	                 step 1) and LSTMCell
+//	lstm_backward    Fill of dc; per step, last first, a Gemm of the
+//	                 recurrent term dz_{t+1}·W_hh and LSTMCellBackward; then
+//	                 one Gemm each for dx, dh0, dW_ih, dW_hh and SumAxis for
+//	                 dbias
+//
+// int32 values (ids, targets) are stored bitwise in the float32 arena.
 //
 // Memory: the schedule keeps the program's memory plan and extends the
 // arena with one scratch region at Program.ArenaSize, shared by all
@@ -44,6 +59,7 @@
 //	conv_filter_grad  partial filters N·CS·C·K·K (none for N = 1), then
 //	                  col: G·C·K·K·OH·OW
 //	sum, max          one intermediate per reduced run but the last
+//	lstm_backward     the recurrent term dz_{t+1}·W_hh: B·H
 //
 // where G is the number of images per column matrix: all N, or fewer when
 // Config.ScratchLimit bounds the column matrix (then the convolution runs

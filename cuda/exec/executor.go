@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/vigil-ml/vigil/cuda/program"
-	"github.com/vigil-ml/vigil/graph"
 	G "gorgonia.org/gorgonia"
 )
 
@@ -101,15 +100,15 @@ func (e *Executor) value(n *G.Node) (int, error) {
 }
 
 // Bind uploads every argument from its node's current value (parameters,
-// inputs and noise).
+// inputs and noise; int32 inputs bitwise).
 func (e *Executor) Bind() error {
 	for _, v := range e.S.P.Values {
 		if v.Role != program.Arg || v.Dead {
 			continue
 		}
-		d, err := graph.Float32s(v.Node)
+		d, err := program.ArgData(v)
 		if err != nil {
-			return fmt.Errorf("exec: bind: %w", err)
+			return fmt.Errorf("exec: bind %w", err)
 		}
 		if err := e.BindData(v.Node, d); err != nil {
 			return err
@@ -118,7 +117,8 @@ func (e *Executor) Bind() error {
 	return nil
 }
 
-// BindData uploads d as argument n's value.
+// BindData uploads d as argument n's value (int32 values bitwise, see
+// program.Int32Bits).
 func (e *Executor) BindData(n *G.Node, d []float32) error {
 	i, err := e.value(n)
 	if err != nil {
@@ -172,7 +172,7 @@ func (e *Executor) queue() error {
 	return e.replay()
 }
 
-// Read downloads n's value.
+// Read downloads n's value (int32 values bitwise, see program.Int32sOf).
 func (e *Executor) Read(n *G.Node) ([]float32, error) {
 	i, err := e.value(n)
 	if err != nil {

@@ -199,9 +199,9 @@ func (r *Runner) bind() error {
 		if v.Role != program.Arg || v.Dead || skip[v.Node] {
 			continue
 		}
-		d, err := graph.Float32s(v.Node)
+		d, err := program.ArgData(v)
 		if err != nil {
-			return fmt.Errorf("exec: bind: %w", err)
+			return fmt.Errorf("exec: bind %w", err)
 		}
 		if err := r.e.BindData(v.Node, d); err != nil {
 			return err
@@ -236,6 +236,9 @@ func (r *Runner) readBack(n *G.Node) error {
 	i, err := r.e.value(n)
 	if err != nil {
 		return err
+	}
+	if r.e.S.P.Values[i].DType != program.Float32 {
+		return fmt.Errorf("exec: read %q: an output of %v", n.Name(), r.e.S.P.Values[i].DType)
 	}
 	if n.IsScalar() {
 		var d [1]float32

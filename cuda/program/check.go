@@ -21,11 +21,21 @@ func checkInstr(vals []Value, in Instr) error {
 		KindUnary: 1, KindBinary: 2, KindMatMul: 2, KindBiasAct: 2, KindBiasGrad: 1, KindActGrad: 2,
 		KindConv2D: 2, KindConvTranspose2D: 2, KindConvFilterGrad: 2, KindBCELogits: 2, KindBCELogitsGrad: 3,
 		KindSum: 1, KindMax: 1, KindRepeat: 1, KindTranspose: 1,
+		KindGather: 2, KindScatterAdd: 2, KindSoftmaxXent: 2, KindSoftmaxXentGrad: 3, KindTargetProb: 1,
+		KindLSTMForward: 4, KindLSTMBackward: 5, KindSegment: 1,
 	}[in.Kind]
 	if arity == 0 || len(in.In) != arity {
 		return fmt.Errorf("%v: %d inputs", in.Kind, len(in.In))
 	}
 	out := vals[in.Out]
+	if out.DType != Float32 {
+		return fmt.Errorf("%v: %v output, want float32", in, out.DType)
+	}
+	for i, v := range in.In {
+		if dt := vals[v].DType; dt != in.InputDType(i) {
+			return fmt.Errorf("%v: input %d (%%%d) is %v, want %v", in, i, v, dt, in.InputDType(i))
+		}
+	}
 	x := vals[in.In[0]]
 	bad := func() error {
 		shapes := make([]tensor.Shape, len(in.In))
@@ -95,6 +105,11 @@ func checkInstr(vals []Value, in Instr) error {
 			x.Size != r.Outer*r.Dim*r.Inner || out.Size != r.Outer*r.Dim*r.Reps*r.Inner {
 			return bad()
 		}
+	case KindGather, KindScatterAdd, KindSoftmaxXent, KindSoftmaxXentGrad, KindTargetProb,
+		KindLSTMForward, KindLSTMBackward, KindSegment:
+		if !checkSeq(vals, in) {
+			return bad()
+		}
 	case KindTranspose:
 		if len(in.Perm) != x.Shape.Dims() || out.Shape.Dims() != len(in.Perm) {
 			return bad()
@@ -142,14 +157,18 @@ func checkConv(vals []Value, in Instr, bad func() error) error {
 	return nil
 }
 
-// Check verifies the memory plan: every live buffer lies inside the arena,
-// pinned buffers overlap no other buffer, temporaries share space only
-// when their lifetimes are disjoint, and no instruction's output overlaps
-// one of its inputs.
+// Check verifies every instruction's operand shapes and types, that views
+// have their storage's type, and the memory plan: every live buffer lies
+// inside the arena, pinned buffers overlap no other buffer, temporaries
+// share space only when their lifetimes are disjoint, and no instruction's
+// output overlaps one of its inputs.
 func (p *Program) Check() error {
 	type span struct{ lo, hi, def, last int } // values [lo, hi), live at instructions [def, last]
 	spans := map[int]span{}
 	for i, v := range p.Values {
+		if !v.Dead && v.View >= 0 && p.Values[p.root(i)].DType != v.DType {
+			return fmt.Errorf("program: view %d is %v, its storage %d %v", i, v.DType, p.root(i), p.Values[p.root(i)].DType)
+		}
 		if v.Dead || v.View >= 0 {
 			continue
 		}
@@ -163,6 +182,9 @@ func (p *Program) Check() error {
 		spans[i] = s
 	}
 	for k, in := range p.Instrs {
+		if err := checkInstr(p.Values, in); err != nil {
+			return fmt.Errorf("program: %w", err)
+		}
 		o := spans[p.root(in.Out)]
 		if !p.Values[p.root(in.Out)].Pinned {
 			o.def = min(o.def, k)

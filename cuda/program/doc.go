@@ -3,6 +3,12 @@
 // and runs it on the CPU with reference kernels (plain loops) that define
 // the semantics device kernels are tested against. It needs no GPU.
 //
+// Values are float32 or int32 (DType). int32 values (ids and class
+// targets: graph inputs from graph.Builder.Int32Input, constants and views
+// of them) take the same 4-byte arena slots, stored bitwise (Int32Bits,
+// Int32sOf); instructions read them where Instr.InputDType says so and
+// always write float32. Any other dtype is an error.
+//
 // Lower walks the graph in the tape machine's order (reversed
 // gorgonia.Sort). Every node becomes a Value: an argument (input node:
 // parameter, data or noise), a constant, a view sharing another value's
@@ -44,6 +50,14 @@
 //	repeat           gorgonia repeatOp (inserted by Grad for sum and mean and
 //	                 by broadcasting); the count is taken from static shapes
 //	transpose        gorgonia transposeOp
+//	gather           layers.GatherOp (embedding lookup, int32 ids)
+//	scatter_add      layers.ScatterAddOp (its table gradient)
+//	softmax_xent     layers.SoftmaxXentOp (int32 targets, -1 ignored)
+//	softmax_xent_grad layers.SoftmaxXentGradOp
+//	target_prob      layers.TargetProbOp
+//	lstm_forward     layers.LSTMOp (the workspace h|c|tanh c|gates)
+//	lstm_backward    layers.LSTMGradOp (packed dx|dW_ih|dW_hh|db|dz|dh0|dc0)
+//	segment          layers.SegmentOp, layers.LSTMHiddenOp (offset 0)
 //
 // Without an instruction: gorgonia constantScalar and constantTensor, and
 // sizeOp (a size of a static shape), become constants; gorgonia reshapeOp,

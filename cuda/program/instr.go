@@ -11,7 +11,8 @@ import (
 type Kind uint8
 
 // The instruction kinds. Shapes are those of the instruction's values
-// (Program.Values[i].Shape); all data is row-major float32.
+// (Program.Values[i].Shape); all data is row-major float32, except the
+// int32 inputs named by Instr.InputDType (ids and class targets).
 const (
 	// KindUnary: out[i] = f(in0[i]) for f = Instr.Unary.
 	KindUnary Kind = iota + 1
@@ -53,7 +54,39 @@ const (
 	// KindTranspose: out[j0, j1, ...] = in0 at the index whose axis
 	// Perm[k] is jk (numpy's transpose with axes Perm).
 	KindTranspose
+	// KindGather: out[s, :] = in0[in1[s], :] for a table in0 [V, D] and
+	// int32 ids in1 of any shape S (out S+[D]); an id outside [0, V) is an
+	// error of the interpreter (the kernel gives a zero row).
+	KindGather
+	// KindScatterAdd: out [V, D] = Σ over positions s with in0[s] = v of
+	// in1[s, :] in row v, zero rows elsewhere, for int32 ids in0 [S] and
+	// in1 S+[D] (ids outside [0, V): an error, or skipped by the kernel).
+	KindScatterAdd
+	// KindSoftmaxXent: out[n] = logsumexp(in0[n, :]) - in0[n, in1[n]] for
+	// logits in0 [N, V] and int32 targets in1 [N]; 0 where the target is
+	// IgnoreTarget; another target outside [0, V) is an error of the
+	// interpreter (NaN from the kernels).
+	KindSoftmaxXent
+	// KindSoftmaxXentGrad: out [N, V] = (softmax(in0[n, :]) -
+	// onehot(in1[n]))·in2[n], a zero row where the target is IgnoreTarget.
+	KindSoftmaxXentGrad
+	// KindTargetProb: out[i] = exp(-in0[i]).
+	KindTargetProb
+	// KindLSTMForward: one LSTM layer over a sequence (layers.LSTMOp): x in0
+	// [T, B, In], W_ih in1 [4H, In], W_hh in2 [4H, H], bias in3 [4H] ->
+	// workspace [7·T·B·H]: h, c, tanh c planes [T, B, H] and the gate
+	// activations [T, B, 4H] (i, f, g, o). Sizes in Instr.LSTM.
+	KindLSTMForward
+	// KindLSTMBackward: backpropagation through time (layers.LSTMGradOp):
+	// x in0, W_ih in1, W_hh in2, workspace in3, dH in4 [T, B, H] -> packed
+	// dx | dW_ih | dW_hh | dbias | dz | dh0 | dc0 (LSTM.GradOffset).
+	KindLSTMBackward
+	// KindSegment: out = in0[Offset : Offset+len(out)].
+	KindSegment
 )
+
+// IgnoreTarget is the class target KindSoftmaxXent skips (layers.IgnoreTarget).
+const IgnoreTarget = -1
 
 var kindNames = map[Kind]string{
 	KindUnary: "unary", KindBinary: "binary", KindMatMul: "matmul",
@@ -61,6 +94,9 @@ var kindNames = map[Kind]string{
 	KindConv2D: "conv2d", KindConvTranspose2D: "conv_transpose2d", KindConvFilterGrad: "conv_filter_grad",
 	KindBCELogits: "bce_logits", KindBCELogitsGrad: "bce_logits_grad",
 	KindSum: "sum", KindMax: "max", KindRepeat: "repeat", KindTranspose: "transpose",
+	KindGather: "gather", KindScatterAdd: "scatter_add", KindSoftmaxXent: "softmax_xent",
+	KindSoftmaxXentGrad: "softmax_xent_grad", KindTargetProb: "target_prob",
+	KindLSTMForward: "lstm_forward", KindLSTMBackward: "lstm_backward", KindSegment: "segment",
 }
 
 func (k Kind) String() string {
@@ -199,8 +235,10 @@ type Instr struct {
 	Conv   Conv
 	MatMul MatMul
 	Repeat Repeat
+	LSTM   LSTM
 	Axes   []int // KindSum, KindMax: reduced axes of In[0]
 	Perm   []int // KindTranspose
+	Offset int   // KindSegment
 	Node   *G.Node
 }
 
@@ -230,6 +268,11 @@ func (in Instr) String() string {
 		fmt.Fprintf(&b, "{outer=%d,dim=%d,reps=%d,inner=%d}", r.Outer, r.Dim, r.Reps, r.Inner)
 	case KindTranspose:
 		fmt.Fprintf(&b, "%v", in.Perm)
+	case KindLSTMForward, KindLSTMBackward:
+		l := in.LSTM
+		fmt.Fprintf(&b, "{t=%d,b=%d,in=%d,h=%d}", l.T, l.B, l.In, l.H)
+	case KindSegment:
+		fmt.Fprintf(&b, "{off=%d}", in.Offset)
 	}
 	for _, v := range in.In {
 		fmt.Fprintf(&b, " %%%d", v)

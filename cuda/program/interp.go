@@ -53,12 +53,9 @@ func (m *Machine) Bind() error {
 		}
 		switch v.Role {
 		case Arg:
-			d, err := float32Data(v.Node.Value())
+			d, err := ArgData(v)
 			if err != nil {
-				return fmt.Errorf("program: bind %q: %w", v.Node.Name(), err)
-			}
-			if len(d) != v.Size {
-				return fmt.Errorf("program: bind %q: %d values, want %d", v.Node.Name(), len(d), v.Size)
+				return fmt.Errorf("program: bind %w", err)
 			}
 			copy(m.Buffer(i), d)
 		case Const:
@@ -78,7 +75,8 @@ func (m *Machine) Exec() error {
 	return nil
 }
 
-// Value returns the data of n's value (aliasing the arena).
+// Value returns the data of n's value (aliasing the arena; int32 values
+// bitwise, see Int32sOf).
 func (m *Machine) Value(n *G.Node) ([]float32, error) {
 	i, ok := m.P.byNode[n]
 	if !ok || m.P.Values[i].Dead {
@@ -154,6 +152,24 @@ func run(vals []Value, in Instr, out []float32, args [][]float32) error {
 		refRepeat(in.Repeat, out, x)
 	case KindTranspose:
 		refTranspose(vals[in.In[0]].Shape, in.Perm, out, x)
+	case KindGather:
+		return refGather(out, x, Int32sOf(args[1]))
+	case KindScatterAdd:
+		return refScatterAdd(out, Int32sOf(x), args[1])
+	case KindSoftmaxXent:
+		return refSoftmaxXent(out, x, Int32sOf(args[1]))
+	case KindSoftmaxXentGrad:
+		return refSoftmaxXentGrad(out, x, Int32sOf(args[1]), args[2])
+	case KindTargetProb:
+		for i, l := range x {
+			out[i] = float32(math.Exp(-f64(l)))
+		}
+	case KindLSTMForward:
+		refLSTMForward(in.LSTM, out, x, args[1], args[2], args[3])
+	case KindLSTMBackward:
+		refLSTMBackward(in.LSTM, out, x, args[1], args[2], args[3], args[4])
+	case KindSegment:
+		copy(out, x[in.Offset:in.Offset+len(out)])
 	default:
 		return fmt.Errorf("unknown kind %v", in.Kind)
 	}

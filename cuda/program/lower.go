@@ -6,15 +6,16 @@ import (
 	"slices"
 
 	G "gorgonia.org/gorgonia"
-	"gorgonia.org/tensor"
 )
 
 // Lower turns g into a Program computing outputs (all roots of g when none
 // are given) and the gradient of every parameter that has one (nodes
 // differentiated by gorgonia.Grad). Nodes run in the tape machine's order,
 // reversed gorgonia.Sort. Every op node must lower, even one no output
-// needs: an op outside the instruction set, or a value that is not
-// float32, is an error naming the op (%T and String) and node.
+// needs: an op outside the instruction set, a value that is neither
+// float32 nor int32, or an int32 value an instruction would compute (int32
+// values are arguments, constants or views), is an error naming the op
+// (%T and String) and node.
 func Lower(g *G.ExprGraph, outputs ...*G.Node) (*Program, error) {
 	if g == nil {
 		return nil, fmt.Errorf("program: lower: nil graph")
@@ -31,10 +32,11 @@ func Lower(g *G.ExprGraph, outputs ...*G.Node) (*Program, error) {
 	producer := map[int]int{} // value -> index into lowered instructions
 	var instrs []Instr
 	for _, n := range sorted {
-		if err := wantFloat32(n); err != nil {
+		dt, err := dtypeOf(n)
+		if err != nil {
 			return nil, nodeErr(n, err)
 		}
-		v := Value{Node: n, Shape: n.Shape(), Size: numel(n.Shape()), View: -1}
+		v := Value{Node: n, Shape: n.Shape(), Size: numel(n.Shape()), DType: dt, View: -1}
 		if n.Op() == nil {
 			v.Role, v.Pinned = Arg, true
 			p.addValue(v)
@@ -56,6 +58,9 @@ func Lower(g *G.ExprGraph, outputs ...*G.Node) (*Program, error) {
 		var ins Instr
 		switch {
 		case l.instr != nil:
+			if dt != Float32 {
+				return nil, nodeErr(n, fmt.Errorf("instruction %v with a %v output (instructions give float32)", l.instr.Kind, dt))
+			}
 			ins = *l.instr
 			ins.Node = n
 			ins.Out = len(p.Values)
@@ -66,6 +71,9 @@ func Lower(g *G.ExprGraph, outputs ...*G.Node) (*Program, error) {
 			src := in[l.view]
 			if p.Values[src].Size != v.Size {
 				return nil, nodeErr(n, fmt.Errorf("view of %d values as %v", p.Values[src].Size, v.Shape))
+			}
+			if p.Values[src].DType != dt {
+				return nil, nodeErr(n, fmt.Errorf("%v view of a %v value", dt, p.Values[src].DType))
 			}
 			v.Role, v.View = View, src
 		default:
@@ -119,20 +127,6 @@ func Lower(g *G.ExprGraph, outputs ...*G.Node) (*Program, error) {
 		return nil, err
 	}
 	return p, nil
-}
-
-// wantFloat32 checks that n holds float32 values. gorgonia panics on a
-// node without a dtype; that is returned as an error.
-func wantFloat32(n *G.Node) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("no dtype: %v", r)
-		}
-	}()
-	if dt := n.Dtype(); dt != tensor.Float32 {
-		return fmt.Errorf("dtype %v, want float32", dt)
-	}
-	return nil
 }
 
 func (p *Program) addValue(v Value) {
@@ -196,7 +190,7 @@ func (p *Program) fold(in Instr) error {
 		}
 		args[i] = r.Data
 	}
-	out := make([]float32, p.Values[in.Out].Size)
+	out := make([]float32, p.Values[in.Out].Size) // instructions give float32
 	if err := run(p.Values, in, out, args); err != nil {
 		return err
 	}

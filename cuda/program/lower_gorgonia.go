@@ -95,7 +95,7 @@ func gorgoniaName(op G.Op) (string, bool) {
 func lowerGorgonia(name string, op G.Op, n *G.Node, in []*G.Node) (Lowering, error) {
 	switch name {
 	case "constantScalar", "constantTensor":
-		d, err := float32Data(n.Value())
+		d, err := constData(n)
 		if err != nil {
 			return Lowering{}, err
 		}
@@ -317,6 +317,18 @@ func lowerRepeat(axis int, n, x *G.Node) (Lowering, error) {
 	}
 	r.Reps = os[axis] / r.Dim
 	return Instruction(Instr{Kind: KindRepeat, In: []int{0}, Repeat: r}), nil
+}
+
+// constData is a constant node's value as arena words.
+func constData(n *G.Node) ([]float32, error) {
+	dt, err := dtypeOf(n)
+	if err != nil {
+		return nil, err
+	}
+	if dt == Int32 {
+		return int32Words(n.Value())
+	}
+	return float32Data(n.Value())
 }
 
 // float32Data copies a float32 scalar or tensor value.

@@ -43,12 +43,13 @@ func (r Role) String() string {
 type Value struct {
 	Node  *G.Node
 	Shape tensor.Shape
-	Size  int // number of float32 values (1 for a scalar)
+	Size  int // number of values (1 for a scalar), one arena slot each
+	DType DType
 	Role  Role
 	// View is, for Role View, the index of the value whose storage this
 	// one shares (a reshape or identity of it); -1 otherwise.
 	View int
-	// Data is a Const value's content.
+	// Data is a Const value's content (int32 values bitwise).
 	Data []float32
 	// Pinned buffers are never shared: arguments, constants, requested
 	// outputs, parameter gradients.
@@ -67,7 +68,8 @@ type Grad struct {
 }
 
 // Program is a lowered graph: values with a static memory plan in one
-// float32 arena, and the instructions computing them in execution order.
+// arena of 4-byte slots (float32, or int32 stored bitwise), and the
+// instructions computing them in execution order.
 type Program struct {
 	Values  []Value
 	Instrs  []Instr
@@ -107,6 +109,9 @@ func (p *Program) String() string {
 			continue
 		}
 		fmt.Fprintf(&b, "%%%d %v %v @%d", i, v.Role, v.Shape, v.Offset)
+		if v.DType != Float32 {
+			fmt.Fprintf(&b, " %v", v.DType)
+		}
 		if v.View >= 0 {
 			fmt.Fprintf(&b, " of %%%d", v.View)
 		}

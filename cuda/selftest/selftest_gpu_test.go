@@ -21,10 +21,10 @@ func TestGPUSelfTestMargin(t *testing.T) {
 		t.Skip(err)
 	}
 	defer d.Close()
-	if err := GPU(d, probe); err != nil {
+	if err := GPU(d, probe, lstmProbe); err != nil {
 		t.Fatal(err)
 	}
-	r, err := MeasureGPU(d, probe)
+	r, err := MeasureGPU(d, probe, lstmProbe)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/vigil-ml/vigil/cuda/exec"
 	"github.com/vigil-ml/vigil/models/convvae"
+	"github.com/vigil-ml/vigil/models/lstm"
 )
 
 // faulty is the CPU backend with one primitive made wrong.
@@ -68,7 +69,7 @@ func check(f *faulty) error {
 
 func TestCheckPassesOnTheCPUBackend(t *testing.T) {
 	start := time.Now()
-	if err := Check(func() (exec.Backend, error) { return exec.NewCPUBackend(), nil }, probe); err != nil {
+	if err := Check(func() (exec.Backend, error) { return exec.NewCPUBackend(), nil }, probe, lstmProbe); err != nil {
 		t.Fatal(err)
 	}
 	if err := check(&faulty{}); err != nil {
@@ -121,3 +122,7 @@ func TestCheckReportsABackendThatCannotStart(t *testing.T) {
 
 // probe is the ConvVAE's: its ops are the ones the kernels were first written for.
 var probe = convvae.Family{}.Probe()
+
+// lstmProbe is the LSTM language model's: embedding, LSTM and softmax
+// cross-entropy on int32 ids.
+var lstmProbe = lstm.Family{}.Probe()

@@ -22,6 +22,8 @@ type Section struct {
 	Hidden    int     `mapstructure:"hidden" json:"hidden"`       // LSTM units per layer
 	Layers    int     `mapstructure:"layers" json:"layers"`       // stacked LSTM layers
 	Dropout   float64 `mapstructure:"dropout" json:"dropout"`     // between LSTM layers, training only
+	// OutputDropout drops LSTM outputs before the output layer, training only.
+	OutputDropout float64 `mapstructure:"output_dropout" json:"output_dropout"`
 }
 
 // Family is the LSTM model family (kind "lstm").
@@ -47,6 +49,9 @@ func (Family) Validate(section any, in models.Input) error {
 	if s.Dropout < 0 || s.Dropout >= 1 {
 		errs = append(errs, fmt.Errorf("model.dropout: %v must be in [0, 1)", s.Dropout))
 	}
+	if s.OutputDropout < 0 || s.OutputDropout >= 1 {
+		errs = append(errs, fmt.Errorf("model.output_dropout: %v must be in [0, 1)", s.OutputDropout))
+	}
 	if len(in.IntShape) != 1 || in.IntShape[0] < 2 || len(in.FloatShape) != 0 {
 		errs = append(errs, fmt.Errorf("model: lstm takes windows of T+1 call ids (T >= 1), the task gives %v floats and %v ints", in.FloatShape, in.IntShape))
 	}
@@ -60,7 +65,7 @@ func (Family) Validate(section any, in models.Input) error {
 type Config struct {
 	Vocab, Steps              int // call ids in [0, Vocab); T positions per window
 	Embedding, Hidden, Layers int
-	Dropout                   float64
+	Dropout, OutputDropout    float64
 }
 
 // New creates a model for the task's windows.
@@ -72,7 +77,7 @@ func (f Family) New(section any, in models.Input, rng *rand.Rand) (models.Model,
 		return nil, fmt.Errorf("lstm: the vocabulary is not known (%d)", in.Vocab)
 	}
 	s := section.(*Section)
-	return New(Config{Vocab: in.Vocab, Steps: in.IntShape[0] - 1, Embedding: s.Embedding, Hidden: s.Hidden, Layers: s.Layers, Dropout: s.Dropout}, rng)
+	return New(Config{Vocab: in.Vocab, Steps: in.IntShape[0] - 1, Embedding: s.Embedding, Hidden: s.Hidden, Layers: s.Layers, Dropout: s.Dropout, OutputDropout: s.OutputDropout}, rng)
 }
 
 // Tiny is a model of every layer kind at a few hundred parameters, for

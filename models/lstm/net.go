@@ -52,6 +52,9 @@ func (m *Model) build(mode graph.Mode, batch int, factory graph.RunnerFactory) (
 	if h, err = layers.Reshape(h, T*B, m.Config.Hidden); err != nil {
 		return nil, err
 	}
+	if h, err = (layers.Dropout{Rate: m.Config.OutputDropout}).Forward(b, h); err != nil {
+		return nil, err
+	}
 	logits, err := m.out.Forward(b, h)
 	if err != nil {
 		return nil, err

@@ -54,9 +54,13 @@ type WindowConfig struct {
 	// Length+1 call ids, and position t predicts call t+1 from the calls
 	// before it within the window.
 	Length int `mapstructure:"length" json:"length"`
-	// Stride is the step between training windows (scoring windows step
-	// by Length, so every call but a stream's first is scored once).
+	// Stride is the step between training windows.
 	Stride int `mapstructure:"stride" json:"stride"`
+	// ScoreContext is how many calls of context a scored call has at
+	// least (but at a stream's start): scoring windows step by
+	// Length-ScoreContext and keep their positions from ScoreContext on.
+	// 0 scores each call in the one window of a tiling that holds it.
+	ScoreContext int `mapstructure:"score_context" json:"score_context"`
 }
 
 // EvalConfig sets the evaluation (section eval).
@@ -81,7 +85,7 @@ type Config struct {
 func (Task) Sections() map[string]any {
 	return map[string]any{
 		"data":    &DataConfig{Kind: "adfa", ValidationFraction: 0.3, ThreadAware: true},
-		"windows": &WindowConfig{Length: 64, Stride: 16},
+		"windows": &WindowConfig{Length: 64, Stride: 16, ScoreContext: 32},
 		"eval": &EvalConfig{EvalBase: tasks.EvalBase{BatchSize: 64}, FalseAlarmRates: []float64{0.01, 0.05, 0.1},
 			StideN: []int{6, 3, 4, 5, 7, 8, 10}, StideFrame: 20},
 	}

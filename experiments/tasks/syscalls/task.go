@@ -85,12 +85,12 @@ func (d *data) Unit(int) (tasks.Unit, error) {
 	if pool.N == 0 {
 		return tasks.Unit{}, fmt.Errorf("syscalls: the training traces give no windows (every stream has fewer than 2 calls)")
 	}
-	valEx, _ := scoreWindows(d.val, in, L)
+	valEx, _ := scoreWindows(d.val, in, L, d.cfg.Windows.ScoreContext)
 	u := tasks.Unit{Pool: pool, Train: seq(0, pool.N)}
 	u.Pool.Int = append(u.Pool.Int, valEx.Int...)
 	u.Pool.N += valEx.N
 	u.Val = seq(pool.N, u.Pool.N)
-	testEx, _ := scoreWindows(d.test(), in, L)
+	testEx, _ := scoreWindows(d.test(), in, L, d.cfg.Windows.ScoreContext)
 	u.Sets = []tasks.Set{{Name: "validation", Examples: valEx}, {Name: "test", Examples: testEx}}
 	return u, nil
 }

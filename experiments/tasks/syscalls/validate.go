@@ -42,6 +42,9 @@ func (c Config) Validate() error {
 	if c.Windows.Length < 1 || c.Windows.Stride < 1 {
 		errs = append(errs, fmt.Errorf("windows: length and stride must be positive (got %d, %d)", c.Windows.Length, c.Windows.Stride))
 	}
+	if c.Windows.ScoreContext < 0 || c.Windows.ScoreContext >= c.Windows.Length {
+		errs = append(errs, fmt.Errorf("windows.score_context: %d must be in [0, windows.length %d)", c.Windows.ScoreContext, c.Windows.Length))
+	}
 	e := c.Eval
 	if e.BatchSize <= 0 {
 		errs = append(errs, fmt.Errorf("eval.batch_size: %d must be positive", e.BatchSize))

@@ -5,8 +5,10 @@ import "github.com/vigil-ml/vigil/models"
 // A window is Length+1 call ids: position t of the model's output predicts
 // id t+1 from ids 0..t. Ids past a stream's end are models.Pad.
 
-// window is where a scoring window sits: trace, stream and first call.
-type window struct{ Trace, Stream, Start int }
+// window is where a scoring window sits: trace, stream and first call,
+// and the first position whose score is kept (earlier positions are
+// scored by the window before, with more context).
+type window struct{ Trace, Stream, Start, Keep int }
 
 // trainStarts are the starts of the training windows of a stream of n
 // calls: every stride calls while a full window fits, and one window
@@ -32,11 +34,18 @@ func trainStarts(n, length, stride int) []int {
 }
 
 // scoreStarts are the starts of the scoring windows of a stream of n
-// calls: every length calls, so each call but the first is predicted once.
-func scoreStarts(n, length int) []int {
+// calls, every length-context calls: each window keeps the scores of its
+// positions from context on (the first window keeps all), so each call
+// but the stream's first is scored once, after at least context calls of
+// its stream where the stream has them.
+func scoreStarts(n, length, context int) []int {
 	var out []int
-	for s := 0; s+1 < n; s += length {
+	step := length - context
+	for s := 0; s+1 < n; s += step {
 		out = append(out, s)
+		if s+length+1 >= n {
+			break
+		}
 	}
 	return out
 }
@@ -68,15 +77,19 @@ func trainWindows(ts []trace, in models.Input, length, stride int) models.Exampl
 }
 
 // scoreWindows are the scoring windows of every stream of ts and where each sits.
-func scoreWindows(ts []trace, in models.Input, length int) (models.Examples, []window) {
+func scoreWindows(ts []trace, in models.Input, length, context int) (models.Examples, []window) {
 	ex := models.Examples{Input: in}
 	var where []window
 	for i, t := range ts {
 		for j, s := range t.Streams {
-			for _, start := range scoreStarts(len(s.IDs), length) {
+			for k, start := range scoreStarts(len(s.IDs), length, context) {
 				ex.Int = appendWindow(ex.Int, s.IDs, start, length)
 				ex.N++
-				where = append(where, window{i, j, start})
+				keep := context
+				if k == 0 {
+					keep = 0
+				}
+				where = append(where, window{i, j, start, keep})
 			}
 		}
 	}
@@ -96,7 +109,7 @@ func callScores(ts []trace, where []window, values []float64, length int, nan fl
 	}
 	for w, at := range where {
 		s := ts[at.Trace].Streams[at.Stream]
-		for k := 0; k < length; k++ {
+		for k := at.Keep; k < length; k++ {
 			c := at.Start + k + 1
 			if c >= len(s.IDs) {
 				break
