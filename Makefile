@@ -3,10 +3,12 @@ GO       ?= go
 BIN      := bin
 SHARED   ?= ../shared
 SEA      ?= $(SHARED)/data/sea
+ADFA     ?= $(SHARED)/data/adfa-ld
+LIDDS    ?= $(SHARED)/data/lid-ds/lid-ds-2021/Bruteforce_CWE-307
 PEERS    ?= $(SHARED)/bench/peers
 OUT      ?= runs
 
-.PHONY: all build demo test test-emu emu-quickstart emu-mutants test-short vet fuzz bench bench-deps sea-fast sea-convvae clean
+.PHONY: all build demo test test-emu emu-quickstart emu-mutants test-short vet fuzz bench bench-deps sea-fast sea-convvae hids-adfa hids-lidds clean
 .PHONY: cuda-deps kernels kernels-check cuda vet-gpu gpu-check-build
 
 all: build
@@ -62,6 +64,14 @@ bench: bench-deps
 ## sea-fast: all 50 SEA users on a CPU in about 30 minutes (needs the real data in $(SEA))
 sea-fast: build
 	$(BIN)/vigil run experiments/configs/sea_fast.yaml --set data.path=$(SEA) --out $(OUT)/sea_fast
+
+## hids-adfa: the syscall LSTM and STIDE on ADFA-LD (needs the real data in $(ADFA); minutes on a CPU)
+hids-adfa: build
+	$(BIN)/vigil run experiments/configs/hids_adfa.yaml --set data.path=$(ADFA) --out $(OUT)/hids_adfa
+
+## hids-lidds: the syscall LSTM on the LID-DS 2021 sample recording (format, metrics and latency check)
+hids-lidds: build
+	$(BIN)/vigil run experiments/configs/hids_lidds.yaml --set data.path=$(LIDDS) --set data.train_before_exploit=true --out $(OUT)/hids_lidds
 
 ## sea-convvae: the seed's full-size model (hours on a CPU)
 sea-convvae: build

@@ -201,13 +201,15 @@ func summary(m *Metrics) string {
 	d := m.Data
 	fmt.Fprintf(&b, "%s: %s, %d training / %d validation / %d normal test / %d attack traces, %d parameters, %.0fs\n",
 		m.Config, d.Kind, d.Train, d.Validation, d.TestNormal, d.TestAttack, m.Parameters, m.Seconds)
-	fmt.Fprintf(&b, "%-22s %7s", "", "AUC")
-	if len(m.Systems) > 0 {
+	if len(m.Systems) == 0 {
+		fmt.Fprintln(&b, "no normal test traces: no trace-level ROC")
+	} else {
+		fmt.Fprintf(&b, "%-22s %7s", "", "AUC")
 		for _, op := range m.Systems[0].AtFalseAlarm {
 			fmt.Fprintf(&b, "  DR@%4.1f%%FA", 100**op.TargetFA)
 		}
+		fmt.Fprintf(&b, "  %-22s\n", "at validation max: DR / FA")
 	}
-	fmt.Fprintf(&b, "  %-22s\n", "at validation max: DR / FA")
 	for _, s := range m.Systems {
 		fmt.Fprintf(&b, "%-22s %7.4f", s.Name, s.AUC)
 		for _, op := range s.AtFalseAlarm {
@@ -218,7 +220,7 @@ func summary(m *Metrics) string {
 	for _, l := range m.LIDDS {
 		fmt.Fprintf(&b, "LID-DS %s: detection %d/%d, false alarms per call %.2g, consecutive false alarms %d", l.Name, l.Detected, l.ExploitCount, l.FalseAlarmsPerCall, l.ConsecutiveFalseAlarms)
 		if l.MeanLatencyS != nil {
-			fmt.Fprintf(&b, ", mean latency %.2fs", *l.MeanLatencyS)
+			fmt.Fprintf(&b, ", mean latency %.4g s", *l.MeanLatencyS)
 		}
 		fmt.Fprintln(&b)
 	}

@@ -152,7 +152,7 @@ func liddsTable(m *Metrics) report.Table {
 	for _, l := range m.LIDDS {
 		lat := "-"
 		if l.MeanLatencyS != nil {
-			lat = fmt.Sprintf("%.3f s", *l.MeanLatencyS)
+			lat = fmt.Sprintf("%.4g s", *l.MeanLatencyS)
 		}
 		t.Rows = append(t.Rows, []string{l.Name, fmt.Sprintf("%.4g", l.Threshold), fmt.Sprintf("%d / %d", l.Detected, l.ExploitCount),
 			fmt.Sprintf("%.3g", l.FalseAlarmsPerCall), fmt.Sprint(l.ConsecutiveFalseAlarms), fmt.Sprintf("%.3f", l.PrecisionWithCFA),
