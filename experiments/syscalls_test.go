@@ -60,7 +60,7 @@ func TestSyscallsRunAndEval(t *testing.T) {
 			t.Fatalf("%s: AUC %v, %d operating points", s.Name, s.AUC, len(s.AtFalseAlarm))
 		}
 	}
-	if got := strings.Join(names, ","); got != "lstm max(1-p),lstm mean NLL,STIDE n=6,STIDE n=3" {
+	if got := strings.Join(names, ","); got != "lstm max(1-p),lstm mean NLL,STIDE n=6,STIDE n=6 mismatch rate,STIDE n=3" {
 		t.Fatalf("systems %s", got)
 	}
 	if len(m.LIDDS) != 2 || m.LIDDS[0].ExploitCount != 30 {

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/vigil-ml/vigil/graph"
+	"github.com/vigil-ml/vigil/models"
 )
 
 // Windows is a set of N model inputs laid out [N, 1, Rows, Cols].
@@ -170,49 +171,24 @@ func batches(n *Net, w Windows, idx []int, read func(k int) error) error {
 	return nil
 }
 
-// OnDevice reports whether the train net runs on a backend that can hold
-// the parameters (cuda/exec); see trainers.DeviceTask.
-func (t *Task) OnDevice() bool {
-	_, ok := t.Train.Program.(graph.ResidentRunner)
-	return ok
-}
+// The device path of trainers.DeviceTask, through models.Resident.
 
-// DeviceStep is TrainStep with the update applied by the backend; see
-// trainers.DeviceTask.
+func (t *Task) resident() models.Resident { return models.Resident{Runner: t.Train.Program} }
+
+// OnDevice reports whether the train net holds its parameters on a device.
+func (t *Task) OnDevice() bool { return t.resident().OnDevice() }
+
+// DeviceStep is TrainStep with the update applied on the device.
 func (t *Task) DeviceStep(idx []int, rng *rand.Rand, u graph.Update) (float64, bool, [][]float32, error) {
-	rr, ok := t.Train.Program.(graph.ResidentRunner)
-	if !ok {
-		return 0, false, nil, fmt.Errorf("convvae: the train net cannot hold its parameters on a device")
-	}
-	if err := fill(t.Train, t.windows, t.examples(idx)); err != nil {
-		return 0, false, nil, err
-	}
-	applied, err := rr.Step(rng, u)
-	if err != nil {
-		return 0, false, nil, err
-	}
-	loss, err := rr.Loss()
-	if err != nil || applied {
-		return loss, applied, nil, err
-	}
-	grads, err := rr.Grads()
-	return loss, false, grads, err
+	set := func() error { return fill(t.Train, t.windows, t.examples(idx)) }
+	return t.resident().Step(set, rng, u)
 }
 
 // SyncParams copies the train net's device parameters to the host.
-func (t *Task) SyncParams() error {
-	if rr, ok := t.Train.Program.(graph.ResidentRunner); ok {
-		return rr.Sync()
-	}
-	return nil
-}
+func (t *Task) SyncParams() error { return t.resident().Sync() }
 
 // ReleaseParams makes the train net upload the host's parameters again.
-func (t *Task) ReleaseParams() {
-	if rr, ok := t.Train.Program.(graph.ResidentRunner); ok {
-		rr.Release()
-	}
-}
+func (t *Task) ReleaseParams() { t.resident().Release() }
 
 // examples maps positions in the training set to window indices.
 func (t *Task) examples(idx []int) []int {

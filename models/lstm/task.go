@@ -45,11 +45,7 @@ func (t *task) Params() []*graph.Param { return t.train.Program.Params() }
 // TrainStep runs forward and backward on training windows idx (positions in
 // the training set); the loss is the mean NLL of their counted targets.
 func (t *task) TrainStep(idx []int, rng *rand.Rand) (float64, [][]float32, error) {
-	ex := make([]int, len(idx))
-	for i, j := range idx {
-		ex[i] = t.trainIdx[j]
-	}
-	if err := t.train.fill(t.ex, ex); err != nil {
+	if err := t.train.fill(t.ex, t.examples(idx)); err != nil {
 		return 0, nil, err
 	}
 	if err := t.train.Program.Run(rng); err != nil {

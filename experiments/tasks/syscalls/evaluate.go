@@ -105,7 +105,7 @@ func (d *data) Evaluate(ctx context.Context, results []tasks.Result, env tasks.E
 		}
 		m.Systems = append(m.Systems, sc)
 		var n int
-		if _, err := fmt.Sscanf(s.Name, "STIDE n=%d", &n); err == nil && sc.AUC > best {
+		if _, err := fmt.Sscanf(s.Name, "STIDE n=%d", &n); err == nil && !strings.Contains(s.Name, "mismatch") && sc.AUC > best {
 			best, m.BestStideN = sc.AUC, n
 		}
 	}

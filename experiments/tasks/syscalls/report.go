@@ -20,7 +20,7 @@ func (d *data) writeReport(env tasks.Env, m *Metrics, systems []system, r tasks.
 		Title: "vigil: system-call intrusion detection (" + env.Name + ")", Config: env.Name, Date: time.Now().UTC(),
 		Machine: m.Machine, Commit: m.Commit,
 		Notes: []string{d.note,
-			fmt.Sprintf("Model %s, %d parameters, trained on windows of %d calls; a call's score is 1 - p(call) and its negative log-likelihood under the model given the calls before it in its window. A trace scores the largest 1 - p of its calls (the seed's rule) or the mean NLL (Kim et al. 2016). STIDE: sliding windows of n calls from the training traces, locality frame %d; a trace scores its largest locality frame count.", env.Kind, r.Params, d.cfg.Windows.Length, d.cfg.Eval.StideFrame),
+			fmt.Sprintf("Model %s, %d parameters, trained on windows of %d calls; a call's score is 1 - p(call) and its negative log-likelihood under the model given the calls before it in its window. A trace scores the largest 1 - p of its calls (the seed's rule) or the mean NLL (Kim et al. 2016). STIDE: sliding windows of n calls from the training traces, locality frame %d; a trace scores its largest locality frame count, or (mismatch rate) the fraction of its windows never seen in training.", env.Kind, r.Params, d.cfg.Windows.Length, d.cfg.Eval.StideFrame),
 			"Detection at a false-alarm rate sets the threshold on the normal test traces; \"validation max\" is the seed's rule, the largest score of a normal validation trace, chosen without test data.",
 		},
 	}
@@ -29,7 +29,7 @@ func (d *data) writeReport(env tasks.Env, m *Metrics, systems []system, r tasks.
 		return report.WriteReport(out, rep)
 	}
 	var curves []report.NamedCurve
-	for _, s := range systems[:min(len(systems), 3)] {
+	for _, s := range systems[:min(len(systems), 4)] {
 		ts := d.traceScores(s)
 		scores := append(append([]float64(nil), ts.Normal...), ts.Attack...)
 		labels := make([]bool, len(scores))
@@ -45,7 +45,7 @@ func (d *data) writeReport(env tasks.Env, m *Metrics, systems []system, r tasks.
 	if err := report.PlotROC(filepath.Join(out, "roc.png"), curves); err != nil {
 		return err
 	}
-	rep.Images = append(rep.Images, report.Image{File: "roc.png", Title: "ROC over the test traces", Caption: "The model's two trace scores against STIDE (n as configured first)."})
+	rep.Images = append(rep.Images, report.Image{File: "roc.png", Title: "ROC over the test traces", Caption: "The model's two trace scores against STIDE (the first configured n), by largest locality frame count and by mismatch rate."})
 	for k, s := range []system{systems[1], systems[2]} {
 		file := fmt.Sprintf("scores_%d.png", k+1)
 		if err := report.PlotScoreGroups(filepath.Join(out, file), "Trace scores: "+s.Name, "score", d.groups(s)); err != nil {

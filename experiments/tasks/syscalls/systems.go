@@ -70,8 +70,36 @@ func (d *data) stideSystems() ([]system, error) {
 		sys.Val = reduceAll(sys.ValCalls, maxOf)
 		sys.Test = reduceAll(sys.TestCalls, maxOf)
 		out = append(out, sys)
+		if len(out) == 1 {
+			// The headline n also as a mismatch rate: the fraction of the
+			// trace's windows never seen in training.
+			rate := system{Name: fmt.Sprintf("STIDE n=%d mismatch rate", n)}
+			rate.Val, rate.Test = mismatchRates(m, d.val), mismatchRates(m, d.test())
+			out = append(out, rate)
+		}
 	}
 	return out, nil
+}
+
+// mismatchRates are, per trace, the fraction of its streams' windows that
+// STIDE's database lacks.
+func mismatchRates(m *baseline.STIDEModel, ts []trace) []float64 {
+	out := make([]float64, len(ts))
+	for i, t := range ts {
+		miss, all := 0, 0
+		for _, s := range t.Streams {
+			for _, x := range m.Mismatches(s.IDs) {
+				all++
+				if x {
+					miss++
+				}
+			}
+		}
+		if all > 0 {
+			out[i] = float64(miss) / float64(all)
+		}
+	}
+	return out
 }
 
 // stideCalls are STIDE's per-call scores (the locality frame count of the
