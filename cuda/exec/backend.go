@@ -68,6 +68,12 @@ type Backend interface {
 	BCELogits(out, logits, target Buf, n, d int) error               // bce_logits_f32
 	BCELogitsGrad(dx, logits, target, dy Buf, n, d int) error        // bce_logits_grad_f32
 
+	// SliceAxis, SliceAxisAdd and ConcatAxis view a tensor around one
+	// axis as [outer, length, inner] (slice.cu).
+	SliceAxis(y, x Buf, outer, length, inner, start, count, step int) error      // slice_axis_f32
+	SliceAxisAdd(dx, dy Buf, outer, length, inner, start, count, step int) error // slice_axis_add_f32
+	ConcatAxis(y, x Buf, outer, ylen, xlen, inner, offset int) error             // concat_axis_f32
+
 	// Gather and ScatterAdd read n int32 indices from idx (stored bitwise
 	// in the arena): gather_axis_f32, scatter_add_axis_f32.
 	Gather(y, x, idx Buf, outer, length, inner, n int) error

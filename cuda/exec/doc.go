@@ -38,6 +38,9 @@
 //	softmax_xent_grad SoftmaxXentGrad
 //	target_prob      TargetProb
 //	segment          Copy from the offset
+//	slice            SliceAxis (step 1)
+//	slice_add        Fill, SliceAxisAdd
+//	concat           ConcatAxis, one call per input
 //	lstm_forward     Gemm of every step's input projection into the gate
 //	                 plane, then per step a Gemm adding h_{t-1}·W_hhᵀ (from
 //	                 step 1) and LSTMCell

@@ -180,6 +180,8 @@ func (c *compiler) compile(in program.Instr) error {
 			return err
 		}
 		c.emit("strided_copy", func(b Backend) error { return b.StridedCopy(out, x, d, s) }, out, x, d, s)
+	case program.KindSlice, program.KindSliceAdd, program.KindConcat:
+		return c.sliceConcat(in)
 	case program.KindGather, program.KindScatterAdd, program.KindSoftmaxXent, program.KindSoftmaxXentGrad,
 		program.KindTargetProb, program.KindSegment, program.KindLSTMForward, program.KindLSTMBackward:
 		return c.seq(in)

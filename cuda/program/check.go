@@ -22,8 +22,11 @@ func checkInstr(vals []Value, in Instr) error {
 		KindConv2D: 2, KindConvTranspose2D: 2, KindConvFilterGrad: 2, KindBCELogits: 2, KindBCELogitsGrad: 3,
 		KindSum: 1, KindMax: 1, KindRepeat: 1, KindTranspose: 1,
 		KindGather: 2, KindScatterAdd: 2, KindSoftmaxXent: 2, KindSoftmaxXentGrad: 3, KindTargetProb: 1,
-		KindLSTMForward: 4, KindLSTMBackward: 5, KindSegment: 1,
+		KindLSTMForward: 4, KindLSTMBackward: 5, KindSegment: 1, KindSlice: 1, KindSliceAdd: 1,
 	}[in.Kind]
+	if in.Kind == KindConcat && len(in.In) >= 1 {
+		arity = len(in.In) // any number of inputs
+	}
 	if arity == 0 || len(in.In) != arity {
 		return fmt.Errorf("%v: %d inputs", in.Kind, len(in.In))
 	}
@@ -108,6 +111,10 @@ func checkInstr(vals []Value, in Instr) error {
 	case KindGather, KindScatterAdd, KindSoftmaxXent, KindSoftmaxXentGrad, KindTargetProb,
 		KindLSTMForward, KindLSTMBackward, KindSegment:
 		if !checkSeq(vals, in) {
+			return bad()
+		}
+	case KindSlice, KindSliceAdd, KindConcat:
+		if !checkSliceConcat(vals, in) {
 			return bad()
 		}
 	case KindTranspose:

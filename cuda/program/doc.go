@@ -58,10 +58,17 @@
 //	lstm_forward     layers.LSTMOp (the workspace h|c|tanh c|gates)
 //	lstm_backward    layers.LSTMGradOp (packed dx|dW_ih|dW_hh|db|dz|dh0|dc0)
 //	segment          layers.SegmentOp, layers.LSTMHiddenOp (offset 0)
+//	slice            gorgonia sliceOp: a range of one axis, step 1 (another
+//	                 step is an error, but for a single position)
+//	slice_add        gorgonia sliceIncrOp (inserted by Grad for sliceOp):
+//	                 zeros but for the increment in the range; the sliced
+//	                 tensor's values are not read
+//	concat           gorgonia concatOp, of any number of inputs along one axis
 //
 // Without an instruction: gorgonia constantScalar and constantTensor, and
 // sizeOp (a size of a static shape), become constants; gorgonia reshapeOp,
-// Iop and layers' copying reshape become views.
+// Iop, layers' copying reshape, a sliceOp or sliceIncrOp of a whole axis
+// and a concatOp of one input become views.
 //
 // The memory plan gives every buffer an offset in the arena, aligned to
 // Align values. Arguments, constants, requested outputs and parameter

@@ -83,6 +83,17 @@ const (
 	KindLSTMBackward
 	// KindSegment: out = in0[Offset : Offset+len(out)].
 	KindSegment
+	// KindSlice: out = positions [Start, Stop) of axis Axis of in0, the
+	// other axes whole; out has in0's shape with that axis Stop-Start long,
+	// or without it when Stop-Start is 1.
+	KindSlice
+	// KindSliceAdd: the gradient of KindSlice (gorgonia's sliceIncrOp):
+	// out is zero but for positions [Start, Stop) of its axis Axis, which
+	// hold in0, shaped like KindSlice's output.
+	KindSliceAdd
+	// KindConcat: out = in0, in1, ... joined along axis Axis; every input
+	// has out's shape but for the length of that axis.
+	KindConcat
 )
 
 // IgnoreTarget is the class target KindSoftmaxXent skips (layers.IgnoreTarget).
@@ -97,6 +108,7 @@ var kindNames = map[Kind]string{
 	KindGather: "gather", KindScatterAdd: "scatter_add", KindSoftmaxXent: "softmax_xent",
 	KindSoftmaxXentGrad: "softmax_xent_grad", KindTargetProb: "target_prob",
 	KindLSTMForward: "lstm_forward", KindLSTMBackward: "lstm_backward", KindSegment: "segment",
+	KindSlice: "slice", KindSliceAdd: "slice_add", KindConcat: "concat",
 }
 
 func (k Kind) String() string {
@@ -239,6 +251,9 @@ type Instr struct {
 	Axes   []int // KindSum, KindMax: reduced axes of In[0]
 	Perm   []int // KindTranspose
 	Offset int   // KindSegment
+	Axis   int   // KindSlice, KindSliceAdd, KindConcat
+	Start  int   // KindSlice, KindSliceAdd: first position along Axis
+	Stop   int   // KindSlice, KindSliceAdd: end (exclusive) along Axis
 	Node   *G.Node
 }
 
@@ -273,6 +288,10 @@ func (in Instr) String() string {
 		fmt.Fprintf(&b, "{t=%d,b=%d,in=%d,h=%d}", l.T, l.B, l.In, l.H)
 	case KindSegment:
 		fmt.Fprintf(&b, "{off=%d}", in.Offset)
+	case KindSlice, KindSliceAdd:
+		fmt.Fprintf(&b, "{axis=%d,%d:%d}", in.Axis, in.Start, in.Stop)
+	case KindConcat:
+		fmt.Fprintf(&b, "{axis=%d}", in.Axis)
 	}
 	for _, v := range in.In {
 		fmt.Fprintf(&b, " %%%d", v)

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	G "gorgonia.org/gorgonia"
+	"gorgonia.org/tensor"
 )
 
 // Machine runs a Program on the CPU with the reference kernels of this
@@ -170,6 +171,16 @@ func run(vals []Value, in Instr, out []float32, args [][]float32) error {
 		refLSTMBackward(in.LSTM, out, x, args[1], args[2], args[3], args[4])
 	case KindSegment:
 		copy(out, x[in.Offset:in.Offset+len(out)])
+	case KindSlice:
+		refSlice(vals[in.In[0]].Shape, in.Axis, in.Start, in.Stop, out, x)
+	case KindSliceAdd:
+		refSliceAdd(vals[in.Out].Shape, in.Axis, in.Start, in.Stop, out, x)
+	case KindConcat:
+		shapes := make([]tensor.Shape, len(in.In))
+		for i, v := range in.In {
+			shapes[i] = vals[v].Shape
+		}
+		refConcat(vals[in.Out].Shape, in.Axis, shapes, out, args)
 	default:
 		return fmt.Errorf("unknown kind %v", in.Kind)
 	}

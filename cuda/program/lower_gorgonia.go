@@ -56,6 +56,26 @@ var gorgoniaOps = map[string][]opField{
 	"maxOp":          {{"along", reflect.Slice}},
 	"repeatOp":       {{"along", reflect.Int}},
 	"transposeOp":    {{"pattern", reflect.Slice}},
+	"sliceOp":        {{"along", reflect.Int}}, // and the range by IsSlice
+	"sliceIncrOp":    {{"along", reflect.Int}}, // embeds *sliceOp
+	"concatOp":       {{"axis", reflect.Int}},
+}
+
+// slicer is gorgonia's *sliceOp, and sliceIncrOp through it: the range of
+// the sliced axis (nil for all of it).
+type slicer interface{ IsSlice() tensor.Slice }
+
+// sliceOf reads the axis and range of a sliceOp or sliceIncrOp.
+func sliceOf(op G.Op) (int, tensor.Slice, error) {
+	axis, err := intField(op, "along")
+	if err != nil {
+		return 0, nil, err
+	}
+	sl, ok := op.(slicer)
+	if !ok {
+		return 0, nil, fmt.Errorf("op has no IsSlice method")
+	}
+	return axis, sl.IsSlice(), nil
 }
 
 // opField is an unexported field of a gorgonia op and its kind.
@@ -195,6 +215,21 @@ func lowerGorgonia(name string, op G.Op, n *G.Node, in []*G.Node) (Lowering, err
 			seen[a] = true
 		}
 		return Instruction(Instr{Kind: KindTranspose, In: []int{0}, Perm: perm}), nil
+	case "sliceOp", "sliceIncrOp":
+		axis, r, err := sliceOf(op)
+		if err != nil {
+			return Lowering{}, err
+		}
+		if name == "sliceOp" {
+			return lowerSlice(axis, r, n, in)
+		}
+		return lowerSliceIncr(axis, r, n, in)
+	case "concatOp":
+		axis, err := intField(op, "axis")
+		if err != nil {
+			return Lowering{}, err
+		}
+		return lowerConcat(axis, n, in)
 	}
 	return Lowering{}, fmt.Errorf("gorgonia op %q is in the lowering table but has no lowering", name)
 }

@@ -30,7 +30,10 @@ func TestGorgoniaTableMatchesGorgonia(t *testing.T) {
 	m := G.Must(G.Max(x, 1))                   // maxOp
 	loss := G.Must(G.Div(G.Must(G.Sum(h)), n)) // sumOp
 	loss = G.Must(G.Add(loss, G.Must(G.Sum(m))))
-	if _, err := G.Grad(loss, x, w); err != nil { // repeatOp, among others
+	sl := G.Must(G.Slice(x, nil, G.S(1, 3)))         // sliceOp
+	cc := G.Must(G.Concat(1, sl, G.Must(G.Tanh(x)))) // concatOp
+	loss = G.Must(G.Add(loss, G.Must(G.Sum(G.Must(G.Square(cc))))))
+	if _, err := G.Grad(loss, x, w); err != nil { // repeatOp, sliceIncrOp, among others
 		t.Fatal(err)
 	}
 	// Iop is not differentiable: a separate root.
@@ -62,6 +65,11 @@ func TestGorgoniaTableMatchesGorgonia(t *testing.T) {
 			if k := fv.Kind(); k != f.Kind && !(f.Kind == reflect.Int && isInt(k)) {
 				t.Errorf("%s.%s is a %v, want %v", name, f.Name, k, f.Kind)
 			}
+		}
+	}
+	for _, name := range []string{"sliceOp", "sliceIncrOp"} {
+		if _, ok := seen[name].(slicer); !ok {
+			t.Errorf("%s has no IsSlice method", name)
 		}
 	}
 	for name := range seen {

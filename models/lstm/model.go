@@ -64,6 +64,9 @@ func (m *Model) WriteSummary(w io.Writer) error {
 	fmt.Fprintln(tw, "layer\toutput\tparameters")
 	fmt.Fprintf(tw, "Embedding %d\t%dx%d\t%d\n", c.Embedding, c.Steps, c.Embedding, count(m.embed.Params()))
 	fmt.Fprintf(tw, "%s\t%dx%d\t%d\n", m.lstm.Describe(), c.Steps, c.Hidden, count(m.lstm.Params()))
+	if c.OutputDropout > 0 {
+		fmt.Fprintf(tw, "Dropout %.2g\t%dx%d\t0\n", c.OutputDropout, c.Steps, c.Hidden)
+	}
 	fmt.Fprintf(tw, "Dense %d (logits)\t%dx%d\t%d\n", c.Vocab, c.Steps, c.Vocab, count(m.out.Params()))
 	fmt.Fprintf(tw, "Softmax cross-entropy\t%d\t0\n", c.Steps)
 	fmt.Fprintf(tw, "total\t\t%d\n", m.Reg.Count())

@@ -204,14 +204,14 @@ func summary(m *Metrics) string {
 	if len(m.Systems) == 0 {
 		fmt.Fprintln(&b, "no normal test traces: no trace-level ROC")
 	} else {
-		fmt.Fprintf(&b, "%-22s %7s", "", "AUC")
+		fmt.Fprintf(&b, "%-26s %7s", "", "AUC")
 		for _, op := range m.Systems[0].AtFalseAlarm {
 			fmt.Fprintf(&b, "  DR@%4.1f%%FA", 100**op.TargetFA)
 		}
 		fmt.Fprintf(&b, "  %-22s\n", "at validation max: DR / FA")
 	}
 	for _, s := range m.Systems {
-		fmt.Fprintf(&b, "%-22s %7.4f", s.Name, s.AUC)
+		fmt.Fprintf(&b, "%-26s %7.4f", s.Name, s.AUC)
 		for _, op := range s.AtFalseAlarm {
 			fmt.Fprintf(&b, "  %9.1f%%", 100*op.DetectionRate)
 		}
