@@ -61,7 +61,7 @@ bench-deps:
 bench: bench-deps
 	PEERS=$(PEERS) SEA=$(SEA) bash bench/run.sh
 
-## sea-fast: all 50 SEA users on a CPU in about 30 minutes (needs the real data in $(SEA))
+## sea-fast: all 50 SEA users on a CPU in about 15 minutes (needs the real data in $(SEA))
 sea-fast: build
 	$(BIN)/vigil run experiments/configs/sea_fast.yaml --set data.path=$(SEA) --out $(OUT)/sea_fast
 
