@@ -129,3 +129,25 @@ func TestSyscallsOnUNMFiles(t *testing.T) {
 		t.Fatalf("UNM splits %+v", d)
 	}
 }
+
+// TestSyscallsEnsemble: an ensemble trains one unit per model and scores
+// traces by the mean of the models' scores, reported beside each model.
+func TestSyscallsEnsemble(t *testing.T) {
+	cfg := hidsConfig(t, "ensemble.size=2", "train.epochs=2")
+	res, err := Run(context.Background(), cfg, RunOptions{Out: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, s := range hids(res).Systems {
+		names = append(names, s.Name)
+	}
+	got := strings.Join(names, ",")
+	want := "lstm max(1-p), ensemble of 2,lstm mean NLL, ensemble of 2,STIDE n=6,STIDE n=6 mismatch rate,STIDE n=3,lstm mean NLL, model 1,lstm mean NLL, model 2"
+	if got != want {
+		t.Fatalf("systems %s\nwant %s", got, want)
+	}
+	if _, err := Parse([]byte("version: 1\nname: x\ntask: syscalls\ndata: {kind: synthetic}\nensemble: {size: 0}\n"), nil); err == nil || !strings.Contains(err.Error(), "ensemble.size") {
+		t.Fatalf("ensemble size 0: %v", err)
+	}
+}

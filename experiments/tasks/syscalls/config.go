@@ -74,18 +74,29 @@ type EvalConfig struct {
 	StideFrame int `mapstructure:"stide_frame" json:"stide_frame"`
 }
 
+// EnsembleConfig trains several models on the same data (section ensemble).
+type EnsembleConfig struct {
+	// Size is the number of models, each its own unit with its own seed
+	// (initial weights, example order, noise); a trace's score is the mean
+	// of the models' scores (Kim et al. 2016 average an ensemble's
+	// likelihood scores). 1 trains one model.
+	Size int `mapstructure:"size" json:"size"`
+}
+
 // Config is the task's sections, decoded.
 type Config struct {
-	Data    *DataConfig
-	Windows *WindowConfig
-	Eval    *EvalConfig
+	Data     *DataConfig
+	Windows  *WindowConfig
+	Eval     *EvalConfig
+	Ensemble *EnsembleConfig
 }
 
 // Sections are the defaults: ADFA-LD with the seed's windows of 64 calls.
 func (Task) Sections() map[string]any {
 	return map[string]any{
-		"data":    &DataConfig{Kind: "adfa", ValidationFraction: 0.3, ThreadAware: true},
-		"windows": &WindowConfig{Length: 64, Stride: 16, ScoreContext: 32},
+		"data":     &DataConfig{Kind: "adfa", ValidationFraction: 0.3, ThreadAware: true},
+		"windows":  &WindowConfig{Length: 64, Stride: 16, ScoreContext: 32},
+		"ensemble": &EnsembleConfig{Size: 1},
 		"eval": &EvalConfig{EvalBase: tasks.EvalBase{BatchSize: 64}, FalseAlarmRates: []float64{0.01, 0.05, 0.1},
 			StideN: []int{6, 3, 4, 5, 7, 8, 10}, StideFrame: 20},
 	}

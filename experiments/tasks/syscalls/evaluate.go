@@ -80,10 +80,10 @@ func anchors() []Anchor {
 // Evaluate scores the model's systems and STIDE, and computes the trace
 // metrics, the LID-DS metrics where the traces have times, and the report.
 func (d *data) Evaluate(ctx context.Context, results []tasks.Result, env tasks.Env) (tasks.Evaluation, error) {
-	if len(results) != 1 {
-		return tasks.Evaluation{}, fmt.Errorf("syscalls: %d unit results, want 1", len(results))
+	if len(results) != max(1, d.cfg.Ensemble.Size) {
+		return tasks.Evaluation{}, fmt.Errorf("syscalls: %d unit results, want %d", len(results), max(1, d.cfg.Ensemble.Size))
 	}
-	model, err := d.modelSystems(results[0], env.Kind)
+	model, singles, err := d.ensembleSystems(results, env.Kind)
 	if err != nil {
 		return tasks.Evaluation{}, err
 	}
@@ -91,7 +91,7 @@ func (d *data) Evaluate(ctx context.Context, results []tasks.Result, env tasks.E
 	if err != nil {
 		return tasks.Evaluation{}, err
 	}
-	systems := append(model, stide...)
+	systems := append(append(model, stide...), singles...)
 	m := &Metrics{Config: env.Name, Date: time.Now().UTC().Format(time.RFC3339), Machine: tasks.Machine(), Commit: tasks.Commit(),
 		Parameters: results[0].Params, Data: d.summary(), Anchors: anchors()}
 	best := -1.0
@@ -118,7 +118,7 @@ func (d *data) Evaluate(ctx context.Context, results []tasks.Result, env tasks.E
 			m.LIDDS = append(m.LIDDS, LIDDSScore{Name: s.Name, LIDDSResult: r})
 		}
 	}
-	if err := d.writeReport(env, m, systems, results[0]); err != nil {
+	if err := d.writeReport(env, m, systems, results); err != nil {
 		return tasks.Evaluation{}, err
 	}
 	m.Seconds = time.Since(env.Start).Seconds()

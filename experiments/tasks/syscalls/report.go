@@ -14,13 +14,14 @@ import (
 // writeReport renders the plots and report.html into env.Out: ROC of the
 // model against STIDE, score distributions of normal traces and of each
 // attack family, loss curves, and the tables.
-func (d *data) writeReport(env tasks.Env, m *Metrics, systems []system, r tasks.Result) error {
+func (d *data) writeReport(env tasks.Env, m *Metrics, systems []system, results []tasks.Result) error {
+	r := results[0]
 	out := env.Out
 	rep := report.Report{
 		Title: "vigil: system-call intrusion detection (" + env.Name + ")", Config: env.Name, Date: time.Now().UTC(),
 		Machine: m.Machine, Commit: m.Commit,
 		Notes: []string{d.note,
-			fmt.Sprintf("Model %s, %d parameters, trained on windows of %d calls; a call's score is 1 - p(call) and its negative log-likelihood under the model given the calls before it in its window. A trace scores the largest 1 - p of its calls (the seed's rule) or the mean NLL (Kim et al. 2016). STIDE: sliding windows of n calls from the training traces, locality frame %d; a trace scores its largest locality frame count, or (mismatch rate) the fraction of its windows never seen in training.", env.Kind, r.Params, d.cfg.Windows.Length, d.cfg.Eval.StideFrame),
+			fmt.Sprintf("Model %s (%d trained, scores averaged when several), %d parameters each, trained on windows of %d calls; a call's score is 1 - p(call) and its negative log-likelihood under the model given the calls before it in its window. A trace scores the largest 1 - p of its calls (the seed's rule) or the mean NLL (Kim et al. 2016). STIDE: sliding windows of n calls from the training traces, locality frame %d; a trace scores its largest locality frame count, or (mismatch rate) the fraction of its windows never seen in training.", env.Kind, len(results), r.Params, d.cfg.Windows.Length, d.cfg.Eval.StideFrame),
 			"Detection at a false-alarm rate sets the threshold on the normal test traces; \"validation max\" is the seed's rule, the largest score of a normal validation trace, chosen without test data.",
 		},
 	}
@@ -54,11 +55,17 @@ func (d *data) writeReport(env tasks.Env, m *Metrics, systems []system, r tasks.
 		rep.Images = append(rep.Images, report.Image{File: file, Title: "Score distributions, " + s.Name, Caption: "Normal test traces against each attack family."})
 	}
 	losses := map[string][]float64{}
-	if len(r.TrainLoss) > 0 {
-		losses["train"] = r.TrainLoss
-	}
-	if len(r.ValLoss) > 0 {
-		losses["validation"] = r.ValLoss
+	for _, u := range results {
+		prefix := ""
+		if len(results) > 1 {
+			prefix = u.Name + " "
+		}
+		if len(u.TrainLoss) > 0 {
+			losses[prefix+"train"] = u.TrainLoss
+		}
+		if len(u.ValLoss) > 0 {
+			losses[prefix+"validation"] = u.ValLoss
+		}
 	}
 	if len(losses) > 0 {
 		if err := report.PlotLossCurves(filepath.Join(out, "loss.png"), losses); err != nil {

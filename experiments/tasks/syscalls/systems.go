@@ -55,6 +55,60 @@ func (d *data) modelSystems(r tasks.Result, kind string) ([]system, error) {
 	return out, nil
 }
 
+// ensembleSystems are the model's systems, averaged over the models of an
+// ensemble, and (for several models) each model's mean-NLL system alone.
+func (d *data) ensembleSystems(results []tasks.Result, kind string) (ensemble, singles []system, err error) {
+	var per [][]system
+	for _, r := range results {
+		s, err := d.modelSystems(r, kind)
+		if err != nil {
+			return nil, nil, err
+		}
+		per = append(per, s)
+	}
+	if len(per) == 1 {
+		return per[0], nil, nil
+	}
+	for j := range per[0] {
+		avg := system{Name: fmt.Sprintf("%s, ensemble of %d", per[0][j].Name, len(per))}
+		for _, model := range per {
+			x := model[j]
+			avg.Val = addTo(avg.Val, x.Val, len(per))
+			avg.Test = addTo(avg.Test, x.Test, len(per))
+			avg.ValCalls = addAllTo(avg.ValCalls, x.ValCalls, len(per))
+			avg.TestCalls = addAllTo(avg.TestCalls, x.TestCalls, len(per))
+		}
+		ensemble = append(ensemble, avg)
+	}
+	for k, model := range per {
+		one := model[1]
+		one.Name = fmt.Sprintf("%s, model %d", one.Name, k+1)
+		singles = append(singles, one)
+	}
+	return ensemble, singles, nil
+}
+
+// addTo adds x/n to sum elementwise (sum nil: zeros).
+func addTo(sum, x []float64, n int) []float64 {
+	if sum == nil {
+		sum = make([]float64, len(x))
+	}
+	for i, v := range x {
+		sum[i] += v / float64(n)
+	}
+	return sum
+}
+
+func addAllTo(sum, x [][]float64, n int) [][]float64 {
+	if sum == nil {
+		sum = make([][]float64, len(x))
+	}
+	for i := range x {
+		sum[i] = addTo(sum[i], x[i], n)
+	}
+	return sum
+}
+
 // stideSystems fits STIDE for every configured n on the training streams.
 func (d *data) stideSystems() ([]system, error) {
 	var out []system

@@ -65,8 +65,18 @@ func (Task) Load(ctx context.Context, m map[string]any, env tasks.Env) (tasks.Da
 	return d, ctx.Err()
 }
 
-// Units is one global model.
-func (d *data) Units() []string { return []string{"all"} }
+// Units is one global model ("all"), or the models of an ensemble.
+func (d *data) Units() []string {
+	n := d.cfg.Ensemble.Size
+	if n <= 1 {
+		return []string{"all"}
+	}
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("model%d", i+1)
+	}
+	return out
+}
 
 // Input is windows of length+1 call ids below the vocabulary's size.
 func (d *data) Input() models.Input {

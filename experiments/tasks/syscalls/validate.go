@@ -8,11 +8,12 @@ import (
 // sections returns the typed sections of a decoded section map.
 func sections(m map[string]any) (Config, error) {
 	var c Config
-	var ok [3]bool
+	var ok [4]bool
 	c.Data, ok[0] = m["data"].(*DataConfig)
 	c.Windows, ok[1] = m["windows"].(*WindowConfig)
 	c.Eval, ok[2] = m["eval"].(*EvalConfig)
-	for i, name := range []string{"data", "windows", "eval"} {
+	c.Ensemble, ok[3] = m["ensemble"].(*EnsembleConfig)
+	for i, name := range []string{"data", "windows", "eval", "ensemble"} {
 		if !ok[i] {
 			return Config{}, fmt.Errorf("syscalls: section %s is a %T", name, m[name])
 		}
@@ -44,6 +45,9 @@ func (c Config) Validate() error {
 	}
 	if c.Windows.ScoreContext < 0 || c.Windows.ScoreContext >= c.Windows.Length {
 		errs = append(errs, fmt.Errorf("windows.score_context: %d must be in [0, windows.length %d)", c.Windows.ScoreContext, c.Windows.Length))
+	}
+	if c.Ensemble.Size < 1 {
+		errs = append(errs, fmt.Errorf("ensemble.size: %d must be positive", c.Ensemble.Size))
 	}
 	e := c.Eval
 	if e.BatchSize <= 0 {
