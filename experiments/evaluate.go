@@ -2,6 +2,7 @@ package experiments
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -77,6 +78,13 @@ func (x *experiment) rescore(i int, name string, u tasks.Unit, in models.Input, 
 	}
 	defer s.Close()
 	r := tasks.Result{Name: name, Checkpoint: path, Params: m.Registry().Count()}
+	// The training history, for the report's loss curves, is the run's.
+	if b, err := os.ReadFile(unitFile(runDir, name)); err == nil {
+		var trained tasks.Result
+		if json.Unmarshal(b, &trained) == nil {
+			r.TrainLoss, r.ValLoss, r.Steps = trained.TrainLoss, trained.ValLoss, trained.Steps
+		}
+	}
 	r.Scores, err = scoreSets(s, u.Sets)
 	return r, err
 }

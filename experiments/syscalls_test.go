@@ -88,6 +88,9 @@ func TestSyscallsRunAndEval(t *testing.T) {
 			t.Fatalf("%s: eval AUC %v, run %v", s.Name, s.AUC, m.Systems[i].AUC)
 		}
 	}
+	if _, err := os.Stat(filepath.Join(out, "re", "loss.png")); err != nil {
+		t.Fatalf("eval's report has no loss curves (the run's training history): %v", err)
+	}
 }
 
 // TestSyscallsOnUNMFiles: UNM-format files (PID SYSCALL lines, processes
