@@ -1,13 +1,18 @@
 // Package layers provides the neural-network layers of vigil models as
 // builders of gorgonia graph nodes over a graph.Registry's shared
-// parameters: Dense, Conv2D, ConvTranspose2D, Dropout, Flatten and Reshape.
-// They run on custom gorgonia ops with CPU forward and backward passes:
-// Conv2DOp and ConvTranspose2DOp (exported), and internal ops for filter
-// gradients, matrix products, fused bias-plus-activation and copying
-// reshapes, all on a packed single-precision GEMM with assembly
-// micro-kernels on amd64 (AVX2/FMA or AVX-512) and a portable fallback.
-// Images use the NCHW layout and all values are float32. Shape mismatches
-// are reported as errors while the graph is built.
+// parameters: Dense, Conv2D, ConvTranspose2D, Dropout, Flatten, Reshape,
+// Embedding (int32 ids), a stacked LSTM fused over the whole sequence
+// (PyTorch nn.LSTM semantics, time-major), and the fused losses
+// BCEWithLogits and SoftmaxCrossEntropy (int32 targets, ignore index).
+// They run on custom gorgonia ops with CPU forward and backward passes
+// (Conv2DOp, ConvTranspose2DOp, GatherOp, LSTMOp and the others, and
+// internal ops for filter gradients, matrix products, fused
+// bias-plus-activation and copying reshapes), on a packed single-precision
+// GEMM with assembly micro-kernels on amd64 (AVX2/FMA or AVX-512), SIMD
+// exp/sigmoid/tanh, and portable fallbacks. Every op lowers itself to the
+// device instruction set of cuda/program (lower.go). Images use the NCHW
+// layout; values are float32, ids int32. Shape mismatches are reported as
+// errors while the graph is built.
 package layers
 
 import (
