@@ -184,3 +184,13 @@ func ScoreBatch(sections map[string]any) int {
 	}
 	return DefaultScoreBatch
 }
+
+// Section returns the decoded section name of a task's sections as the
+// type T its Sections method declared.
+func Section[T any](sections map[string]any, name string) (*T, error) {
+	s, ok := sections[name].(*T)
+	if !ok {
+		return nil, fmt.Errorf("tasks: section %s is a %T, want %T", name, sections[name], s)
+	}
+	return s, nil
+}

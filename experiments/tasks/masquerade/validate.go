@@ -3,22 +3,23 @@ package masquerade
 import (
 	"errors"
 	"fmt"
+
+	"github.com/vigil-ml/vigil/experiments/tasks"
 )
 
 // sections returns the typed sections of a decoded section map.
-func sections(m map[string]any) (Config, error) {
-	var c Config
-	var ok [4]bool
-	c.Data, ok[0] = m["data"].(*DataConfig)
-	c.Embedding, ok[1] = m["embedding"].(*EmbeddingConfig)
-	c.Windows, ok[2] = m["windows"].(*WindowConfig)
-	c.Eval, ok[3] = m["eval"].(*EvalConfig)
-	for i, name := range []string{"data", "embedding", "windows", "eval"} {
-		if !ok[i] {
-			return Config{}, fmt.Errorf("masquerade: section %s is a %T", name, m[name])
-		}
+func sections(m map[string]any) (c Config, err error) {
+	if c.Data, err = tasks.Section[DataConfig](m, "data"); err != nil {
+		return Config{}, err
 	}
-	return c, nil
+	if c.Embedding, err = tasks.Section[EmbeddingConfig](m, "embedding"); err != nil {
+		return Config{}, err
+	}
+	if c.Windows, err = tasks.Section[WindowConfig](m, "windows"); err != nil {
+		return Config{}, err
+	}
+	c.Eval, err = tasks.Section[EvalConfig](m, "eval")
+	return c, err
 }
 
 // Validate checks every section and joins all problems into one error.

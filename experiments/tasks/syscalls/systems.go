@@ -25,8 +25,8 @@ type system struct {
 func (d *data) modelSystems(r tasks.Result, kind string) ([]system, error) {
 	L := d.cfg.Windows.Length
 	test := d.test()
-	_, valWhere := scoreWindows(d.val, d.Input(), L, d.cfg.Windows.ScoreContext)
-	_, testWhere := scoreWindows(test, d.Input(), L, d.cfg.Windows.ScoreContext)
+	valWhere := scorePositions(d.val, L, d.cfg.Windows.ScoreContext)
+	testWhere := scorePositions(test, L, d.cfg.Windows.ScoreContext)
 	get := func(set, name string, where []window, ts []trace) ([][]float64, error) {
 		s, ok := r.Named(set, name)
 		if !ok {

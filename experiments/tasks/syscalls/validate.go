@@ -3,22 +3,23 @@ package syscalls
 import (
 	"errors"
 	"fmt"
+
+	"github.com/vigil-ml/vigil/experiments/tasks"
 )
 
 // sections returns the typed sections of a decoded section map.
-func sections(m map[string]any) (Config, error) {
-	var c Config
-	var ok [4]bool
-	c.Data, ok[0] = m["data"].(*DataConfig)
-	c.Windows, ok[1] = m["windows"].(*WindowConfig)
-	c.Eval, ok[2] = m["eval"].(*EvalConfig)
-	c.Ensemble, ok[3] = m["ensemble"].(*EnsembleConfig)
-	for i, name := range []string{"data", "windows", "eval", "ensemble"} {
-		if !ok[i] {
-			return Config{}, fmt.Errorf("syscalls: section %s is a %T", name, m[name])
-		}
+func sections(m map[string]any) (c Config, err error) {
+	if c.Data, err = tasks.Section[DataConfig](m, "data"); err != nil {
+		return Config{}, err
 	}
-	return c, nil
+	if c.Windows, err = tasks.Section[WindowConfig](m, "windows"); err != nil {
+		return Config{}, err
+	}
+	if c.Eval, err = tasks.Section[EvalConfig](m, "eval"); err != nil {
+		return Config{}, err
+	}
+	c.Ensemble, err = tasks.Section[EnsembleConfig](m, "ensemble")
+	return c, err
 }
 
 // Validate reports every problem of the sections.

@@ -76,15 +76,12 @@ func trainWindows(ts []trace, in models.Input, length, stride int) models.Exampl
 	return ex
 }
 
-// scoreWindows are the scoring windows of every stream of ts and where each sits.
-func scoreWindows(ts []trace, in models.Input, length, context int) (models.Examples, []window) {
-	ex := models.Examples{Input: in}
+// scorePositions are where the scoring windows of every stream of ts sit.
+func scorePositions(ts []trace, length, context int) []window {
 	var where []window
 	for i, t := range ts {
 		for j, s := range t.Streams {
 			for k, start := range scoreStarts(len(s.IDs), length, context) {
-				ex.Int = appendWindow(ex.Int, s.IDs, start, length)
-				ex.N++
 				keep := context
 				if k == 0 {
 					keep = 0
@@ -92,6 +89,16 @@ func scoreWindows(ts []trace, in models.Input, length, context int) (models.Exam
 				where = append(where, window{i, j, start, keep})
 			}
 		}
+	}
+	return where
+}
+
+// scoreWindows are the scoring windows of every stream of ts and where each sits.
+func scoreWindows(ts []trace, in models.Input, length, context int) (models.Examples, []window) {
+	where := scorePositions(ts, length, context)
+	ex := models.Examples{Input: in, N: len(where)}
+	for _, w := range where {
+		ex.Int = appendWindow(ex.Int, ts[w.Trace].Streams[w.Stream].IDs, w.Start, length)
 	}
 	return ex, where
 }
