@@ -106,3 +106,19 @@ func (r *Registry) Families() []Family {
 	}
 	return out
 }
+
+// Embedder is a Scorer that can also return the two vectors its score
+// compares for each example (IP Insights: the entity's embedding and the
+// address's encoding), for plots and verbose serving.
+type Embedder interface {
+	Embed(ex Examples, idx []int) (entity, other [][]float32, err error)
+}
+
+// TrainDefaulter is a Family whose models train best with other defaults
+// for keys of the experiment's train: section than the framework's (for
+// example its paper's epochs, batch size and learning rate). Keys are the
+// config's (epochs, batch_size, lr, weight_decay ...); a config still
+// overrides them.
+type TrainDefaulter interface {
+	TrainDefaults() map[string]any
+}

@@ -57,3 +57,17 @@ func TestUint32AndSubnets(t *testing.T) {
 		t.Error("Subnet accepted IPv6")
 	}
 }
+
+func TestEntityKeyAndPairFeatures(t *testing.T) {
+	// FNV-1a 32 of "a" is 0xe40c292c (the published test vector).
+	if got := EntityKey("a"); got != 0xe40c292c {
+		t.Fatalf("EntityKey(a) = %#x", got)
+	}
+	f, ok := PairFeatures("a", netip.MustParseAddr("255.0.0.1"))
+	if !ok || uint32(f[0]) != 0xe40c292c || uint32(f[1]) != 0xff000001 {
+		t.Fatalf("PairFeatures = %#x %v", f, ok)
+	}
+	if _, ok := PairFeatures("a", netip.MustParseAddr("::1")); ok {
+		t.Fatal("IPv6 encoded")
+	}
+}
