@@ -46,6 +46,7 @@ type TrainConfig struct {
 	CheckpointEvery int     `mapstructure:"checkpoint_every" json:"checkpoint_every"` // steps, 0 = each epoch
 	Keep            int     `mapstructure:"keep" json:"keep"`                         // checkpoints kept per unit, 0 = all
 	ClipNorm        float64 `mapstructure:"clip_norm" json:"clip_norm"`               // gradient clipping by global norm, 0 = off
+	WeightDecay     float64 `mapstructure:"weight_decay" json:"weight_decay"`         // coupled L2 weight decay, 0 = off
 	// Workers is how many units (users) train at once (each model is
 	// independent and deterministic, so results do not depend on it); 0 =
 	// one per CPU core on the CPU, GPUWorkers (2) on a GPU.

@@ -128,6 +128,12 @@ func loadLatestWeights(dir string, reg *graph.Registry) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return path, copyWeights(c, path, reg)
+}
+
+// copyWeights copies checkpoint c's (read from path) weights into reg's
+// parameters, checking that every parameter is present with its size.
+func copyWeights(c *checkpoints.Checkpoint, path string, reg *graph.Registry) error {
 	byName := map[string]checkpoints.Tensor{}
 	for _, t := range c.Tensors {
 		byName[t.Name] = t
@@ -135,14 +141,14 @@ func loadLatestWeights(dir string, reg *graph.Registry) (string, error) {
 	for _, p := range reg.Params() {
 		t, ok := byName[p.Name]
 		if !ok {
-			return "", fmt.Errorf("eval: checkpoint %s has no tensor %q", path, p.Name)
+			return fmt.Errorf("eval: checkpoint %s has no tensor %q", path, p.Name)
 		}
 		if len(t.Data) != p.Size() {
-			return "", fmt.Errorf("eval: checkpoint %s: %q has %d values, model wants %v", path, p.Name, len(t.Data), p.Shape)
+			return fmt.Errorf("eval: checkpoint %s: %q has %d values, model wants %v", path, p.Name, len(t.Data), p.Shape)
 		}
 		copy(p.Data(), t.Data)
 	}
-	return path, nil
+	return nil
 }
 
 // SummaryVocab is the vocabulary WriteModelSummary assumes for a task whose

@@ -12,6 +12,7 @@ import (
 
 	"github.com/go-viper/mapstructure/v2"
 	"github.com/spf13/viper"
+	"github.com/vigil-ml/vigil/models"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -71,6 +72,9 @@ func parse(yamlData []byte, sets []string, env bool) (Config, error) {
 	}
 	defaults, err := defaultTree(base(), sections, family.Defaults(), kind)
 	if err != nil {
+		return Config{}, err
+	}
+	if err := familyTrainDefaults(defaults, family); err != nil {
 		return Config{}, err
 	}
 	v := viper.New()
@@ -157,6 +161,23 @@ func defaultTree(cfg Config, sections map[string]any, model any, kind string) (m
 	m["kind"] = kind
 	tree["model"] = m
 	return tree, nil
+}
+
+// familyTrainDefaults replaces the train: defaults that a family sets
+// (models.TrainDefaulter); a key train: does not have is an error.
+func familyTrainDefaults(tree map[string]any, f models.Family) error {
+	td, ok := f.(models.TrainDefaulter)
+	if !ok {
+		return nil
+	}
+	train, _ := tree["train"].(map[string]any)
+	for k, v := range td.TrainDefaults() {
+		if _, known := train[k]; !known {
+			return fmt.Errorf("model family %s: train default for unknown key train.%s", f.Kind(), k)
+		}
+		train[k] = v
+	}
+	return nil
 }
 
 // toMap is v as JSON, as a map.

@@ -7,6 +7,7 @@ import (
 	"github.com/vigil-ml/vigil/graph"
 	"github.com/vigil-ml/vigil/models"
 	"github.com/vigil-ml/vigil/models/convvae"
+	"github.com/vigil-ml/vigil/models/ipinsights"
 	"github.com/vigil-ml/vigil/models/lstm"
 )
 
@@ -15,7 +16,9 @@ import (
 
 func taskList() []tasks.Task { return []tasks.Task{masquerade.Task{}, syscalls.Task{}} }
 
-func familyList() []models.Family { return []models.Family{convvae.Family{}, lstm.Family{}} }
+func familyList() []models.Family {
+	return []models.Family{convvae.Family{}, ipinsights.Family{}, lstm.Family{}}
+}
 
 // plugins are the registered tasks and families.
 type plugins struct {

@@ -156,7 +156,7 @@ func (x *experiment) trainUnit(ctx context.Context, i int, name string, u tasks.
 	}
 	tr, err := trainers.New(trainers.Config{
 		Epochs: cfg.Train.Epochs, BatchSize: cfg.Train.BatchSize, Seed: cfg.Seed + uint64(i),
-		Optimizer: cfg.Train.Optimizer, LR: cfg.Train.LR,
+		Optimizer: cfg.Train.Optimizer, LR: cfg.Train.LR, WeightDecay: cfg.Train.WeightDecay,
 		Patience: cfg.Train.Patience, MinDelta: cfg.Train.MinDelta,
 		CheckpointDir: ckDir, CheckpointEvery: cfg.Train.CheckpointEvery,
 		Keep: cfg.Train.Keep, ClipNorm: cfg.Train.ClipNorm, ConfigJSON: raw,

@@ -3,6 +3,7 @@ package experiments
 import (
 	"errors"
 	"fmt"
+	"math"
 	"regexp"
 
 	"github.com/vigil-ml/vigil/experiments/tasks"
@@ -64,6 +65,9 @@ func (t TrainConfig) Validate() error {
 	}
 	if t.Patience < 0 || t.CheckpointEvery < 0 || t.Keep < 0 || t.Workers < 0 || t.ClipNorm < 0 {
 		errs = append(errs, errors.New("train: patience, checkpoint_every, keep, workers and clip_norm must not be negative"))
+	}
+	if t.WeightDecay < 0 || math.IsNaN(t.WeightDecay) || math.IsInf(t.WeightDecay, 0) {
+		errs = append(errs, fmt.Errorf("train.weight_decay: %v must be finite and non-negative", t.WeightDecay))
 	}
 	return errors.Join(errs...)
 }

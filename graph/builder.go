@@ -51,6 +51,7 @@ type Builder struct {
 	noise []Noise
 	nodes map[*Param]*G.Node
 	used  []*Param
+	diff  []*G.Node
 }
 
 // NewBuilder returns a builder of a fresh graph in the given mode.
@@ -77,6 +78,16 @@ func (b *Builder) Param(p *Param) *G.Node {
 func (b *Builder) Input(name string, shape ...int) *G.Node {
 	v := tensor.New(tensor.WithShape(shape...), tensor.Of(tensor.Float32))
 	return G.NewTensor(b.G, tensor.Float32, len(shape), G.WithShape(shape...), G.WithName(name), G.WithValue(v))
+}
+
+// DiffInput creates a float32 input whose gradient a training program
+// computes beside the parameters' (see Program.InputGrads): rows gathered
+// from an embedding table on the host, whose gradient the caller scatters
+// into row-sparse updates.
+func (b *Builder) DiffInput(name string, shape ...int) *G.Node {
+	n := b.Input(name, shape...)
+	b.diff = append(b.diff, n)
+	return n
 }
 
 // NoiseInput creates an input node that is refilled by fill from the run's

@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 
 	G "gorgonia.org/gorgonia"
 )
@@ -52,6 +53,7 @@ type Program struct {
 	params     []*Param
 	paramNodes []*G.Node
 	grads      []*G.Node
+	inputGrads []*G.Node
 	exec       Executor
 }
 
@@ -71,11 +73,12 @@ func Compile(b *Builder, loss *G.Node, withGrad bool) (*Program, error) {
 		if !loss.IsScalar() {
 			return nil, fmt.Errorf("graph: compile: loss %q has shape %v, want a scalar", loss.Name(), loss.Shape())
 		}
-		grads, err := G.Grad(loss, p.paramNodes...)
+		wrt := append(slices.Clone(p.paramNodes), b.diff...)
+		grads, err := G.Grad(loss, wrt...)
 		if err != nil {
 			return nil, fmt.Errorf("graph: compile: gradients: %w", err)
 		}
-		p.grads = grads
+		p.grads, p.inputGrads = grads[:len(p.paramNodes)], grads[len(p.paramNodes):]
 		opts = append(opts, G.BindDualValues(p.paramNodes...))
 	}
 	p.exec = G.NewTapeMachine(b.G, opts...)
@@ -161,6 +164,11 @@ func (p *Program) Grads() ([][]float32, error) {
 	}
 	return out, nil
 }
+
+// InputGrads returns the nodes holding the gradient of every DiffInput of
+// the builder, in creation order (nil without gradients). A runner that is
+// not the program itself computes them when they are among its outputs.
+func (p *Program) InputGrads() []*G.Node { return p.inputGrads }
 
 // Graph returns the underlying gorgonia graph (for lowering and summaries).
 func (p *Program) Graph() *G.ExprGraph { return p.b.G }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"mime"
 	"strings"
@@ -77,4 +78,16 @@ func encode(preds []Prediction, f responseFormat) ([]byte, error) {
 		}
 	}
 	return buf.Bytes(), nil
+}
+
+// WriteJSONLines writes predictions as JSON lines, one object per record
+// as /invocations answers application/jsonlines (batch scoring without a
+// server); verbose adds the embeddings.
+func WriteJSONLines(w io.Writer, preds []Prediction, verbose bool) error {
+	b, err := encode(preds, responseFormat{jsonLines: true, verbose: verbose})
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
 }

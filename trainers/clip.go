@@ -24,3 +24,19 @@ func ClipGradNorm(grads [][]float32, maxNorm float64) float64 {
 	}
 	return norm
 }
+
+// clipRows is ClipGradNorm over the dense gradients and the values of the
+// row gradients together.
+func clipRows(grads [][]float32, rows []*RowGrad, maxNorm float64) float64 {
+	if len(rows) == 0 {
+		return ClipGradNorm(grads, maxNorm)
+	}
+	all := make([][]float32, 0, len(grads)+len(rows))
+	all = append(all, grads...)
+	for _, r := range rows {
+		if r != nil {
+			all = append(all, r.Values)
+		}
+	}
+	return ClipGradNorm(all, maxNorm)
+}

@@ -22,6 +22,10 @@ type Config struct {
 	Optimizer string
 	// LR is the learning rate; default the optimizer's own (adam 1e-3, sgd 0.01).
 	LR float64
+	// WeightDecay is the optimizer's coupled L2 weight decay (as PyTorch's
+	// weight_decay; see AdamConfig.WeightDecay); 0 turns it off. Decayed
+	// steps take the host update path. Ignored with WithOptimizer.
+	WeightDecay float64
 	// Patience is the number of epochs without a validation-loss improvement
 	// of more than MinDelta after which training stops; 0 turns early
 	// stopping off. It needs a Task with a validation set.
@@ -40,10 +44,11 @@ type Config struct {
 	// times the steps per epoch. A resumed run stops at the same target, so
 	// resuming a finished run does nothing.
 	TrainSteps int
-	// ClipNorm rescales each step's gradients, all parameters together,
-	// so that their global 2-norm is at most ClipNorm (as PyTorch's
-	// clip_grad_norm_); 0 turns clipping off. Clipped steps take the host
-	// update path (a device task's resident update is not used).
+	// ClipNorm rescales each step's gradients, all parameters (row
+	// gradients included) together, so that their global 2-norm is at most
+	// ClipNorm (as PyTorch's clip_grad_norm_); 0 turns clipping off. Clipped
+	// steps take the host update path (a device task's resident update is
+	// not used).
 	ClipNorm float64
 	// ConfigJSON is stored verbatim in checkpoint metadata; it must be valid
 	// JSON when set.
@@ -59,6 +64,8 @@ func (c Config) withDefaults() (Config, error) {
 		return c, fmt.Errorf("trainers: config: MinDelta %v must be finite and non-negative", c.MinDelta)
 	case c.ClipNorm < 0 || math.IsNaN(c.ClipNorm) || math.IsInf(c.ClipNorm, 0):
 		return c, fmt.Errorf("trainers: config: ClipNorm %v must be finite and non-negative", c.ClipNorm)
+	case c.WeightDecay < 0 || math.IsNaN(c.WeightDecay) || math.IsInf(c.WeightDecay, 0):
+		return c, fmt.Errorf("trainers: config: WeightDecay %v must be finite and non-negative", c.WeightDecay)
 	case len(c.ConfigJSON) > 0 && !json.Valid(c.ConfigJSON):
 		return c, fmt.Errorf("trainers: config: ConfigJSON is not valid JSON")
 	}

@@ -2,7 +2,6 @@ package trainers
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"slices"
 
@@ -58,7 +57,7 @@ func (t *Trainer) deviceStep(dt DeviceTask, do DeviceOptimizer, idx []int) (floa
 		return 0, fmt.Errorf("trainers: step %d: %w", num, err)
 	}
 	if !applied {
-		if err := checkStep(num, loss, t.params, grads); err != nil {
+		if err := checkStep(num, loss, t.params, grads, nil); err != nil {
 			return 0, err
 		}
 		return 0, fmt.Errorf("%w: step %d: the device found a non-finite gradient the host copy does not show", ErrNonFinite, num)
@@ -67,10 +66,22 @@ func (t *Trainer) deviceStep(dt DeviceTask, do DeviceOptimizer, idx []int) (floa
 	return loss, nil
 }
 
+// decayer is an optimizer that may apply weight decay, which a
+// graph.Update cannot express.
+type decayer interface{ decays() bool }
+
 // device returns the task and optimizer of the device path, when in use.
+// A SparseTask never takes it: row gradients are applied on the host.
+// Neither do clipped steps nor an optimizer with weight decay.
 func (t *Trainer) device() (DeviceTask, DeviceOptimizer, bool) {
+	if _, sparse := t.task.(SparseTask); sparse {
+		return nil, nil, false
+	}
 	dt, ok := t.task.(DeviceTask)
 	if !ok || !dt.OnDevice() || t.cfg.ClipNorm > 0 {
+		return nil, nil, false
+	}
+	if d, ok := t.opt.(decayer); ok && d.decays() {
 		return nil, nil, false
 	}
 	do, ok := t.opt.(DeviceOptimizer)
@@ -100,20 +111,22 @@ func (t *Trainer) releaseDevice() {
 }
 
 // NextUpdate returns Adam's update for the next step; see DeviceOptimizer.
+// Weight decay has no device update: it is an error.
 func (a *Adam) NextUpdate(params []*graph.Param) (graph.Update, error) {
 	if err := a.cfg.validate(); err != nil {
 		return graph.Update{}, err
+	}
+	if a.decays() {
+		return graph.Update{}, fmt.Errorf("trainers: adam: weight decay %v has no device update", a.cfg.WeightDecay)
 	}
 	ms, err := a.slots.all(params)
 	if err != nil {
 		return graph.Update{}, fmt.Errorf("%w (adam step %d)", err, a.step+1)
 	}
-	t := float64(a.step + 1)
-	b1, b2 := a.cfg.Beta1, a.cfg.Beta2
 	return graph.Update{
 		Rule:  graph.RuleAdam,
-		LR:    a.cfg.LR * math.Sqrt(1-math.Pow(b2, t)) / (1 - math.Pow(b1, t)),
-		Beta1: b1, Beta2: b2, Eps: a.cfg.Eps,
+		LR:    a.stepLR(),
+		Beta1: a.cfg.Beta1, Beta2: a.cfg.Beta2, Eps: a.cfg.Eps,
 		Moments: ms,
 	}, nil
 }
@@ -121,10 +134,14 @@ func (a *Adam) NextUpdate(params []*graph.Param) (graph.Update, error) {
 // Advance counts one step; see DeviceOptimizer.
 func (a *Adam) Advance() { a.step++ }
 
-// NextUpdate returns SGD's update; see DeviceOptimizer.
+// NextUpdate returns SGD's update; see DeviceOptimizer. Weight decay has no
+// device update: it is an error.
 func (s *SGD) NextUpdate(params []*graph.Param) (graph.Update, error) {
 	if err := s.cfg.validate(); err != nil {
 		return graph.Update{}, err
+	}
+	if s.decays() {
+		return graph.Update{}, fmt.Errorf("trainers: sgd: weight decay %v has no device update", s.cfg.WeightDecay)
 	}
 	u := graph.Update{Rule: graph.RuleSGD, LR: s.cfg.LR, Momentum: s.cfg.Momentum, Nesterov: s.cfg.Nesterov}
 	if s.cfg.Momentum == 0 {

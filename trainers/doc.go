@@ -1,5 +1,6 @@
 // Package trainers trains graph models: optimizers with checkpointable
-// state (Adam, SGD) and a deterministic, resumable training loop with early
+// state (Adam, SGD; with lazy row-sparse updates for embedding tables, see
+// SparseTask) and a deterministic, resumable training loop with early
 // stopping, a NaN/Inf guard, checkpoints and progress hooks.
 //
 // A run is a function of its Config, Task and initial weights only: epoch e

@@ -2,6 +2,7 @@ package trainers
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -44,34 +45,42 @@ type OptimizerState struct {
 // default) and default values for everything else; use NewAdam or NewSGD
 // for other settings. Unknown names and negative or non-finite rates are errors.
 func NewOptimizer(name string, lr float64) (Optimizer, error) {
+	return NewOptimizerWithDecay(name, lr, 0)
+}
+
+// NewOptimizerWithDecay is NewOptimizer with coupled L2 weight decay
+// weightDecay (0 = off; see AdamConfig.WeightDecay), which must be finite
+// and non-negative. Both optimizers it returns are RowOptimizers.
+func NewOptimizerWithDecay(name string, lr, weightDecay float64) (RowOptimizer, error) {
 	if lr < 0 || math.IsNaN(lr) || math.IsInf(lr, 0) {
 		return nil, fmt.Errorf("trainers: learning rate %v must be finite and non-negative", lr)
 	}
+	if weightDecay < 0 || math.IsNaN(weightDecay) || math.IsInf(weightDecay, 0) {
+		return nil, fmt.Errorf("trainers: weight decay %v must be finite and non-negative", weightDecay)
+	}
 	switch strings.ToLower(strings.TrimSpace(name)) {
 	case "adam":
-		return NewAdam(AdamConfig{LR: lr}), nil
+		return NewAdam(AdamConfig{LR: lr, WeightDecay: weightDecay}), nil
 	case "sgd":
-		return NewSGD(SGDConfig{LR: lr}), nil
+		return NewSGD(SGDConfig{LR: lr, WeightDecay: weightDecay}), nil
 	}
 	return nil, fmt.Errorf("trainers: unknown optimizer %q (want \"adam\" or \"sgd\")", name)
 }
 
-// checkHyper verifies that got holds exactly the keys of want.
-func checkHyper(name string, got map[string]float64, want ...string) error {
-	for _, k := range want {
-		v, ok := got[k]
-		if !ok {
+// checkHyper verifies that got holds every key of required, no keys beyond
+// required and optional, and only finite values.
+func checkHyper(name string, got map[string]float64, required []string, optional ...string) error {
+	for _, k := range required {
+		if _, ok := got[k]; !ok {
 			return fmt.Errorf("trainers: restore %s: missing hyperparameter %q", name, k)
 		}
-		if math.IsNaN(v) || math.IsInf(v, 0) {
+	}
+	for _, k := range slices.Sorted(maps.Keys(got)) {
+		if v := got[k]; math.IsNaN(v) || math.IsInf(v, 0) {
 			return fmt.Errorf("trainers: restore %s: hyperparameter %q is %v", name, k, v)
 		}
-	}
-	if len(got) != len(want) {
-		for k := range got {
-			if !slices.Contains(want, k) {
-				return fmt.Errorf("trainers: restore %s: unknown hyperparameter %q", name, k)
-			}
+		if !slices.Contains(required, k) && !slices.Contains(optional, k) {
+			return fmt.Errorf("trainers: restore %s: unknown hyperparameter %q", name, k)
 		}
 	}
 	return nil

@@ -93,7 +93,8 @@ func (t *Trainer) trainStep() error {
 }
 
 // applyStep computes and applies the update of training examples idx, on
-// the device when the task and the optimizer can (see DeviceTask).
+// the device when the task and the optimizer can (see DeviceTask), with
+// row gradients when the task is a SparseTask.
 func (t *Trainer) applyStep(idx []int) (float64, error) {
 	if dt, do, ok := t.device(); ok {
 		return t.deviceStep(dt, do, idx)
@@ -103,11 +104,20 @@ func (t *Trainer) applyStep(idx []int) (float64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("trainers: step %d: %w", num, err)
 	}
-	if err := checkStep(num, loss, t.params, grads); err != nil {
+	var rows []*RowGrad
+	if t.rowOpt != nil {
+		rows = t.task.(SparseTask).RowGrads()
+	}
+	if err := checkStep(num, loss, t.params, grads, rows); err != nil {
 		return 0, err
 	}
-	ClipGradNorm(grads, t.cfg.ClipNorm)
-	if err := t.opt.Step(t.params, grads); err != nil {
+	clipRows(grads, rows, t.cfg.ClipNorm)
+	if t.rowOpt != nil {
+		err = t.rowOpt.StepRows(t.params, grads, rows)
+	} else {
+		err = t.opt.Step(t.params, grads)
+	}
+	if err != nil {
 		return 0, fmt.Errorf("trainers: step %d: %w", num, err)
 	}
 	return loss, nil

@@ -26,11 +26,15 @@ func newSlots(kinds ...string) slots {
 	return slots{kinds: kinds, byKey: map[string]*slot{}}
 }
 
-// check validates params and grads against each other and the stored
-// moments without modifying anything.
-func (s *slots) check(params []*graph.Param, grads [][]float32) error {
+// check validates params, grads and rows (aligned with params, possibly
+// shorter or nil) against each other and the stored moments without
+// modifying anything.
+func (s *slots) check(params []*graph.Param, grads [][]float32, rows []*RowGrad) error {
 	if len(params) != len(grads) {
 		return fmt.Errorf("trainers: %d parameters but %d gradients", len(params), len(grads))
+	}
+	if len(rows) > len(params) {
+		return fmt.Errorf("trainers: %d parameters but %d row gradients", len(params), len(rows))
 	}
 	seen := make(map[string]bool, len(params))
 	for i, p := range params {
@@ -38,11 +42,21 @@ func (s *slots) check(params []*graph.Param, grads [][]float32) error {
 			return fmt.Errorf("trainers: parameter %q appears twice", p.Name)
 		}
 		seen[p.Name] = true
-		if grads[i] == nil {
+		g, r := grads[i], rowAt(rows, i)
+		switch {
+		case g == nil && r == nil:
 			continue
+		case g != nil && r != nil:
+			return fmt.Errorf("trainers: parameter %q has both a dense and a row gradient", p.Name)
+		case g != nil && (len(g) != p.Size() || len(p.Data()) != p.Size()):
+			return fmt.Errorf("trainers: parameter %q has %d values, its gradient %d", p.Name, p.Size(), len(g))
+		case r != nil && len(p.Data()) != p.Size():
+			return fmt.Errorf("trainers: parameter %q has %d values, its shape %v", p.Name, len(p.Data()), p.Shape)
 		}
-		if len(grads[i]) != p.Size() || len(p.Data()) != p.Size() {
-			return fmt.Errorf("trainers: parameter %q has %d values, its gradient %d", p.Name, p.Size(), len(grads[i]))
+		if r != nil {
+			if err := r.check(p); err != nil {
+				return err
+			}
 		}
 		if sl, ok := s.byKey[p.Name]; ok && !slices.Equal(sl.shape, p.Shape) {
 			return fmt.Errorf("trainers: parameter %q has shape %v, its optimizer state %v", p.Name, p.Shape, sl.shape)

@@ -67,6 +67,7 @@ type Trainer struct {
 	task        Task
 	params      []*graph.Param
 	opt         Optimizer
+	rowOpt      RowOptimizer // opt, when the task is a SparseTask
 	hooks       []Hook
 	restoreBest bool
 
@@ -100,8 +101,9 @@ const (
 )
 
 // New returns a Trainer for task. It fails on an invalid Config, an unknown
-// optimizer, a task without training examples, or parameters whose names are
-// empty, duplicated or start with the reserved "optim/" or "best/".
+// optimizer, a SparseTask with an optimizer that is not a RowOptimizer, a
+// task without training examples, or parameters whose names are empty,
+// duplicated or start with the reserved "optim/" or "best/".
 func New(cfg Config, task Task, opts ...Option) (*Trainer, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
@@ -115,9 +117,16 @@ func New(cfg Config, task Task, opts ...Option) (*Trainer, error) {
 		o(t)
 	}
 	if t.opt == nil {
-		if t.opt, err = NewOptimizer(cfg.Optimizer, cfg.LR); err != nil {
+		if t.opt, err = NewOptimizerWithDecay(cfg.Optimizer, cfg.LR, cfg.WeightDecay); err != nil {
 			return nil, err
 		}
+	}
+	if _, sparse := task.(SparseTask); sparse {
+		ro, ok := t.opt.(RowOptimizer)
+		if !ok {
+			return nil, fmt.Errorf("trainers: the task has row gradients but optimizer %q cannot apply them", t.opt.State().Name)
+		}
+		t.rowOpt = ro
 	}
 	if err := checkParamNames(t.params); err != nil {
 		return nil, err
