@@ -5,10 +5,11 @@ SHARED   ?= ../shared
 SEA      ?= $(SHARED)/data/sea
 ADFA     ?= $(SHARED)/data/adfa-ld
 LIDDS    ?= $(SHARED)/data/lid-ds/lid-ds-2021/Bruteforce_CWE-307
+SSHD     ?= $(SHARED)/data/auth/loghub-openssh/OpenSSH_2k.log
 PEERS    ?= $(SHARED)/bench/peers
 OUT      ?= runs
 
-.PHONY: all build demo test test-emu emu-quickstart emu-mutants test-short vet fuzz bench bench-deps sea-fast sea-convvae hids-adfa hids-lidds clean
+.PHONY: all build demo test test-emu emu-quickstart emu-mutants test-short vet fuzz bench bench-deps sea-fast sea-convvae hids-adfa hids-lidds ipinsights ipinsights-synthetic ipinsights-sshd clean
 .PHONY: cuda-deps kernels kernels-check cuda vet-gpu gpu-check-build
 
 all: build
@@ -72,6 +73,18 @@ hids-adfa: build
 ## hids-lidds: the syscall LSTM on the LID-DS 2021 sample recording (format, metrics and latency check)
 hids-lidds: build
 	$(BIN)/vigil run experiments/configs/hids_lidds.yaml --set data.path=$(LIDDS) --set data.train_before_exploit=true --out $(OUT)/hids_lidds
+
+## ipinsights: IP Insights on 1,000 generated users, model vs the IP and /24 tables (seconds)
+ipinsights: build
+	$(BIN)/vigil run ipinsights_quickstart --out $(OUT)/ipinsights_quickstart
+
+## ipinsights-synthetic: IP Insights at the example notebook's scale, 10,000 users (tens of minutes)
+ipinsights-synthetic: build
+	$(BIN)/vigil run ipinsights_synthetic --out $(OUT)/ipinsights_synthetic
+
+## ipinsights-sshd: IP Insights on an OpenSSH log (a smoke run on real lines; $(SSHD))
+ipinsights-sshd: build
+	$(BIN)/vigil run experiments/configs/ipinsights_sshd.yaml --set data.path=$(SSHD) --out $(OUT)/ipinsights_sshd
 
 ## sea-convvae: the seed's full-size model (hours on a CPU)
 sea-convvae: build

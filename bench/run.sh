@@ -12,6 +12,10 @@ echo "== syscall LSTM language model (vocab 341, emb 32, LSTM 200, T 64, batch 6
 THREADS=1 bash bench/lstm.sh
 echo "== syscall LSTM language model, 2 threads each"
 THREADS=2 bash bench/lstm.sh
+echo "== IP Insights (20,000 entities, dim 128, 2^18 buckets, batch 1000) and its serving, 1 thread each"
+THREADS=1 bash bench/ipinsights.sh
+echo "== IP Insights and its serving, 2 threads each"
+THREADS=2 bash bench/ipinsights.sh
 echo "== command embeddings (skip-gram + subwords) vs fastText, 1 thread"
 if [ -n "${SEA:-}" ] && [ -d "$SEA" ]; then
 	bash bench/embed.sh -sea "$SEA"

@@ -2,6 +2,7 @@ package experiments
 
 import (
 	"github.com/vigil-ml/vigil/experiments/tasks"
+	"github.com/vigil-ml/vigil/experiments/tasks/logins"
 	"github.com/vigil-ml/vigil/experiments/tasks/masquerade"
 	"github.com/vigil-ml/vigil/experiments/tasks/syscalls"
 	"github.com/vigil-ml/vigil/graph"
@@ -14,7 +15,7 @@ import (
 // The registrations: every task and model family a config can name. A new
 // family is one package under models/ and one line here.
 
-func taskList() []tasks.Task { return []tasks.Task{masquerade.Task{}, syscalls.Task{}} }
+func taskList() []tasks.Task { return []tasks.Task{logins.Task{}, masquerade.Task{}, syscalls.Task{}} }
 
 func familyList() []models.Family {
 	return []models.Family{convvae.Family{}, ipinsights.Family{}, lstm.Family{}}
