@@ -126,3 +126,35 @@ func TestConfigJSONRoundTrips(t *testing.T) {
 		}
 	}
 }
+
+// TestFamilyTrainDefaults: an ipinsights config takes SageMaker's train
+// defaults unless it sets its own; other families keep the framework's.
+func TestFamilyTrainDefaults(t *testing.T) {
+	cfg, err := Parse([]byte("version: 1\nname: x\ntask: logins\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := cfg.Train
+	if cfg.Kind != "ipinsights" || got.Epochs != 10 || got.BatchSize != 10000 || got.LR != 0.001 || got.WeightDecay != 1e-5 || got.Patience != 0 {
+		t.Fatalf("ipinsights train defaults: %s %+v", cfg.Kind, got)
+	}
+	cfg, err = Parse([]byte("version: 1\nname: x\ntask: logins\ntrain: {epochs: 2}\n"), []string{"train.weight_decay=0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Train.Epochs != 2 || cfg.Train.WeightDecay != 0 || cfg.Train.BatchSize != 10000 {
+		t.Fatalf("overrides: %+v", cfg.Train)
+	}
+	other, err := Parse([]byte("version: 1\nname: x\ndata: {kind: synthetic}\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if other.Train.BatchSize != base().Train.BatchSize || other.Train.WeightDecay != 0 {
+		t.Fatalf("convvae train defaults changed: %+v", other.Train)
+	}
+	// config.json of an ipinsights run reads back to the same config.
+	a, _ := json.Marshal(cfg)
+	if back, err := parse(a, nil, false); err != nil || back.Train != cfg.Train {
+		t.Fatalf("round trip: %+v, %v", back.Train, err)
+	}
+}

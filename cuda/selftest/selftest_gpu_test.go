@@ -21,10 +21,10 @@ func TestGPUSelfTestMargin(t *testing.T) {
 		t.Skip(err)
 	}
 	defer d.Close()
-	if err := GPU(d, probe, lstmProbe); err != nil {
+	if err := GPU(d, probe, lstmProbe, ipProbe); err != nil {
 		t.Fatal(err)
 	}
-	r, err := MeasureGPU(d, probe, lstmProbe)
+	r, err := MeasureGPU(d, probe, lstmProbe, ipProbe)
 	if err != nil {
 		t.Fatal(err)
 	}

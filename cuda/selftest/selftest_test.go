@@ -10,6 +10,7 @@ import (
 
 	"github.com/vigil-ml/vigil/cuda/exec"
 	"github.com/vigil-ml/vigil/models/convvae"
+	"github.com/vigil-ml/vigil/models/ipinsights"
 	"github.com/vigil-ml/vigil/models/lstm"
 )
 
@@ -69,7 +70,7 @@ func check(f *faulty) error {
 
 func TestCheckPassesOnTheCPUBackend(t *testing.T) {
 	start := time.Now()
-	if err := Check(func() (exec.Backend, error) { return exec.NewCPUBackend(), nil }, probe, lstmProbe); err != nil {
+	if err := Check(func() (exec.Backend, error) { return exec.NewCPUBackend(), nil }, probe, lstmProbe, ipProbe); err != nil {
 		t.Fatal(err)
 	}
 	if err := check(&faulty{}); err != nil {
@@ -126,3 +127,7 @@ var probe = convvae.Family{}.Probe()
 // lstmProbe is the LSTM language model's: embedding, LSTM and softmax
 // cross-entropy on int32 ids.
 var lstmProbe = lstm.Family{}.Probe()
+
+// ipProbe is IP Insights': gradients of gathered vectors, tanh encoder
+// layers, row dot products and BCE with per-row weights.
+var ipProbe = ipinsights.Family{}.Probe()
