@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vigil-ml/vigil/checkpoints"
 )
 
 // tinyLoginsRun trains a small IP Insights model on generated logins and
@@ -91,7 +93,7 @@ func TestScoreAndServeATrainedModel(t *testing.T) {
 		c := NewRootCmd()
 		c.SetOut(io.Discard)
 		c.SetErr(io.Discard)
-		c.SetArgs([]string{"serve", run, "--addr", addr})
+		c.SetArgs([]string{"serve", run, "--addr", addr, "--watch", "20ms"})
 		done <- c.ExecuteContext(ctx)
 	}()
 	base := "http://" + addr
@@ -116,9 +118,73 @@ func TestScoreAndServeATrainedModel(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.HasPrefix(string(body), `{"predictions":[{"dot_product":`) {
 		t.Fatalf("invocations: %d %s", resp.StatusCode, body)
 	}
+	first := string(body)
+
+	// Promote a retrained model (here: the same one with every entity
+	// vector doubled) into the model directory: the server swaps to it.
+	promote(t, filepath.Join(run, "models", "all"))
+	for {
+		resp, err := http.Post(base+"/invocations", "text/csv", strings.NewReader("alice,10.0.0.1\n"))
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("invocations during the reload: %v %v", resp, err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if string(b) != first {
+			var a, c struct {
+				Predictions []struct {
+					DotProduct float64 `json:"dot_product"`
+				}
+			}
+			_ = json.Unmarshal([]byte(first), &a)
+			_ = json.Unmarshal(b, &c)
+			if d := c.Predictions[0].DotProduct - 2*a.Predictions[0].DotProduct; d > 1e-5 || d < -1e-5 {
+				t.Fatalf("after promotion %s, before %s", b, first)
+			}
+			break
+		}
+		if time.Now().After(deadline.Add(10 * time.Second)) {
+			t.Fatal("the promoted model was not loaded")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	resp, err = http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(metrics), "step-000000011") {
+		t.Fatalf("/metrics does not name the promoted model:\n%s", metrics)
+	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("serve stopped with %v", err)
+	}
+}
+
+// promote saves the newest checkpoint of dir again one step later with
+// the entity table doubled, as a retraining job would promote a model.
+func promote(t *testing.T, dir string) {
+	t.Helper()
+	path, ok, err := checkpoints.Latest(dir)
+	if err != nil || !ok {
+		t.Fatalf("no checkpoint in %s: %v", dir, err)
+	}
+	c, err := checkpoints.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tn := range c.Tensors {
+		if tn.Name == "entity" {
+			for i := range tn.Data {
+				tn.Data[i] *= 2
+			}
+		}
+	}
+	c.Meta.Step++
+	if _, err := checkpoints.Save(dir, c, 2); err != nil {
+		t.Fatal(err)
 	}
 }
 
