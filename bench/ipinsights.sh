@@ -5,10 +5,10 @@
 # BenchmarkIPInsightsTrainStep against the peer torch_ipinsights.py. Then
 # vigil's serving figures: records/s per core scored in process (batches
 # of 10,000) and over HTTP /invocations on localhost (1,000 records per
-# request, 2*THREADS clients), whose ratio is the HTTP overhead (with
-# THREADS > 1 it also credits HTTP with scoring several requests at once,
-# since the in-process batches run one at a time), and single-record
-# latency over HTTP against in process (8 clients). REQUESTS (default
+# request, 2*THREADS clients), whose ratio is the HTTP overhead (a batch
+# of 10,000 splits over THREADS goroutines in process; over HTTP the
+# requests run side by side), and single-record latency over HTTP against
+# in process (8 clients). REQUESTS (default
 # 2000) sets the requests of each serving benchmark.
 #   PEERS=../shared/bench/peers STEPS=20 THREADS=1 bench/ipinsights.sh
 set -euo pipefail

@@ -73,6 +73,10 @@ func (s *slots) get(p *graph.Param) *slot {
 	sl := &slot{shape: slices.Clone(p.Shape), bufs: make([][]float32, len(s.kinds))}
 	for i := range sl.bufs {
 		sl.bufs[i] = make([]float32, p.Size())
+		// Fresh memory from the OS is mapped on first write: touch it
+		// now, or row-wise updates of a large table fault page by page
+		// in every step for the first epochs.
+		clear(sl.bufs[i])
 	}
 	s.byKey[p.Name] = sl
 	s.order = append(s.order, p.Name)

@@ -236,3 +236,36 @@ func TestValidateNamesEveryBadKey(t *testing.T) {
 		t.Fatalf("R+S = 501 accepted: %v", err)
 	}
 }
+
+// TestParallelScoringMatchesSerial: large batches split over goroutines
+// give the serial path's scores and vectors bit for bit.
+func TestParallelScoringMatchesSerial(t *testing.T) {
+	m, err := New(Config{Entities: 50, Dim: 16, Layers: 2, Buckets: 64, RandomRate: 1}, rand.New(rand.NewPCG(8, 8)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 9))
+	n := 3*parallelRows + 5
+	keys, ips := make([]uint32, n), make([]uint32, n)
+	for i := range keys {
+		keys[i], ips[i] = rng.Uint32(), rng.Uint32()
+	}
+	run := func(parallel bool) ([]float64, []float32) {
+		dot, ent, ip := make([]float64, n), make([]float32, n*16), make([]float32, n*16)
+		var err error
+		if parallel {
+			err = m.pairsParallel(3, keys, ips, dot, ent, ip)
+		} else {
+			err = m.pairs(keys, ips, dot, ent, ip)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return dot, append(ent, ip...)
+	}
+	d1, v1 := run(false)
+	d2, v2 := run(true)
+	if !slices.Equal(d1, d2) || !slices.Equal(v1, v2) {
+		t.Fatal("parallel scoring differs from serial")
+	}
+}

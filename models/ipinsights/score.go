@@ -1,9 +1,12 @@
 package ipinsights
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
+	"sync"
 
 	"github.com/vigil-ml/vigil/models"
 )
@@ -23,6 +26,16 @@ func (m *Model) Pairs(keys, ips []uint32, dot []float64, ent, ip []float32) erro
 	if ip == nil {
 		ip = make([]float32, n*d)
 	}
+	if w := min(runtime.GOMAXPROCS(0), n/parallelRows); w > 1 {
+		return m.pairsParallel(w, keys, ips, dot, ent, ip)
+	}
+	return m.pairs(keys, ips, dot, ent, ip)
+}
+
+// pairs is Pairs on one goroutine (but the encoder's GEMM), with every
+// buffer given.
+func (m *Model) pairs(keys, ips []uint32, dot []float64, ent, ip []float32) error {
+	n, d := len(keys), m.Config.Dim
 	for i := range n {
 		m.gatherEntity(keys[i], ent[i*d:(i+1)*d])
 	}
@@ -38,6 +51,26 @@ func (m *Model) Pairs(keys, ips []uint32, dot []float64, ent, ip []float32) erro
 		dot[i] = s
 	}
 	return nil
+}
+
+// parallelRows is the least number of pairs worth a goroutine.
+const parallelRows = 2048
+
+// pairsParallel is Pairs over w contiguous chunks at once.
+func (m *Model) pairsParallel(w int, keys, ips []uint32, dot []float64, ent, ip []float32) error {
+	n, d := len(keys), m.Config.Dim
+	errs := make([]error, w)
+	var wg sync.WaitGroup
+	for c := range w {
+		lo, hi := c*n/w, (c+1)*n/w
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[c] = m.pairs(keys[lo:hi], ips[lo:hi], dot[lo:hi], ent[lo*d:hi*d], ip[lo*d:hi*d])
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // encode writes the encodings of ips (n×Dim) to dst.
