@@ -97,7 +97,7 @@ func TestUnknownTaskAndKindListTheKnownOnes(t *testing.T) {
 		t.Fatalf("unknown task: %v", err)
 	}
 	_, err = Parse([]byte("version: 1\nname: x\ndata: {kind: synthetic}\n"), []string{"model.kind=transformer"})
-	if err == nil || !strings.Contains(err.Error(), `"transformer" is not a model family (known: convvae, ipinsights, lstm)`) {
+	if err == nil || !strings.Contains(err.Error(), `"transformer" is not a model family (known: convvae, ipinsights, lstm, vaegan)`) {
 		t.Fatalf("unknown model kind: %v", err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/vigil-ml/vigil/models/convvae"
 	"github.com/vigil-ml/vigil/models/ipinsights"
 	"github.com/vigil-ml/vigil/models/lstm"
+	"github.com/vigil-ml/vigil/models/vaegan"
 )
 
 // The registrations: every task and model family a config can name. A new
@@ -18,7 +19,7 @@ import (
 func taskList() []tasks.Task { return []tasks.Task{logins.Task{}, masquerade.Task{}, syscalls.Task{}} }
 
 func familyList() []models.Family {
-	return []models.Family{convvae.Family{}, ipinsights.Family{}, lstm.Family{}}
+	return []models.Family{convvae.Family{}, ipinsights.Family{}, lstm.Family{}, vaegan.Family{}}
 }
 
 // plugins are the registered tasks and families.

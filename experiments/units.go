@@ -154,7 +154,7 @@ func (x *experiment) trainUnit(ctx context.Context, i int, name string, u tasks.
 	if err != nil {
 		return tasks.Result{}, err
 	}
-	tr, err := trainers.New(trainers.Config{
+	tr, err := models.NewTrainer(trainers.Config{
 		Epochs: cfg.Train.Epochs, BatchSize: cfg.Train.BatchSize, Seed: cfg.Seed + uint64(i),
 		Optimizer: cfg.Train.Optimizer, LR: cfg.Train.LR, WeightDecay: cfg.Train.WeightDecay,
 		Patience: cfg.Train.Patience, MinDelta: cfg.Train.MinDelta,

@@ -3,6 +3,7 @@ package graph
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	G "gorgonia.org/gorgonia"
@@ -57,5 +58,60 @@ func TestInputGradsMatchHand(t *testing.T) {
 				t.Fatalf("dloss/dx[%d,%d] = %v, want %v", r, c, got[r*3+c], want)
 			}
 		}
+	}
+}
+
+// TestCompileWRTDifferentiatesASubset: with two parameters in the graph and
+// one named, the program reports and differentiates that one alone, and its
+// gradient is the full program's.
+func TestCompileWRTDifferentiatesASubset(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	reg := NewRegistry()
+	for _, name := range []string{"a", "b"} {
+		if _, err := reg.Add(name, []int{3, 3}, Normal(1), rng); err != nil {
+			t.Fatal(err)
+		}
+	}
+	build := func(wrt []*Param) (*Program, error) {
+		b := NewBuilder(reg, Train)
+		x := b.Input("x", 2, 3)
+		if err := SetInput(x, []float32{1, -2, 0.5, 3, 1, -1}); err != nil {
+			t.Fatal(err)
+		}
+		h := G.Must(G.Mul(G.Must(G.Mul(x, b.Param(reg.Get("a")))), b.Param(reg.Get("b"))))
+		loss := G.Must(G.Mean(G.Must(G.Square(h))))
+		if wrt == nil {
+			return Compile(b, loss, true)
+		}
+		return CompileWRT(b, loss, wrt)
+	}
+	full, err := build(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer full.Close()
+	part, err := build([]*Param{reg.Get("b")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer part.Close()
+	if len(part.Params()) != 1 || part.Params()[0].Name != "b" {
+		t.Fatalf("params %v", part.Params())
+	}
+	for _, p := range []*Program{full, part} {
+		if err := p.Run(nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fg, _ := full.Grads()
+	pg, _ := part.Grads()
+	if len(pg) != 1 || !slices.Equal(fg[1], pg[0]) {
+		t.Fatalf("gradient of b: %v, full program %v", pg, fg[1])
+	}
+	other := NewRegistry()
+	c, _ := other.Add("c", []int{1}, Zeros(), rng)
+	b := NewBuilder(reg, Train)
+	if _, err := CompileWRT(b, G.Must(G.Mean(b.Param(reg.Get("a")))), []*Param{c}); err == nil {
+		t.Fatal("a parameter the graph does not use was accepted")
 	}
 }

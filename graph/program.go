@@ -61,10 +61,28 @@ type Program struct {
 // (a scalar node) with respect to every parameter used by the graph is added;
 // gorgonia allows this once per graph, so build one Builder per program.
 func Compile(b *Builder, loss *G.Node, withGrad bool) (*Program, error) {
+	return compile(b, loss, withGrad, b.Used())
+}
+
+// CompileWRT is Compile with gradients with respect to the parameters wrt
+// only (each used by the graph): the other parameters are read but not
+// differentiated, as one update of adversarial training needs (a
+// generator's loss reads the discriminator's weights without changing
+// them). Params and Grads then cover wrt alone.
+func CompileWRT(b *Builder, loss *G.Node, wrt []*Param) (*Program, error) {
+	for _, prm := range wrt {
+		if _, err := b.ParamNode(prm); err != nil {
+			return nil, fmt.Errorf("graph: compile: %w", err)
+		}
+	}
+	return compile(b, loss, true, wrt)
+}
+
+func compile(b *Builder, loss *G.Node, withGrad bool, params []*Param) (*Program, error) {
 	if loss == nil {
 		return nil, fmt.Errorf("graph: compile: nil loss node")
 	}
-	p := &Program{b: b, loss: loss, params: b.Used()}
+	p := &Program{b: b, loss: loss, params: params}
 	for _, prm := range p.params {
 		p.paramNodes = append(p.paramNodes, b.nodes[prm])
 	}

@@ -44,11 +44,27 @@ type Model interface {
 	WriteSummary(w io.Writer) error
 }
 
-// TrainTask is a trainers.Task (and where the graphs can hold their
-// parameters on a device, a trainers.DeviceTask) that owns graphs.
+// TrainTask is what the trainer trains, owning graphs: a trainers.Task
+// (and where the graphs can hold their parameters on a device, a
+// trainers.DeviceTask; with embedding tables, a trainers.SparseTask), or a
+// trainers.PhasedTask whose step is several updates (adversarial
+// training).
 type TrainTask interface {
-	trainers.Task
+	TrainLen() int
+	ValidationLoss() (loss float64, ok bool, err error)
 	Close() error
+}
+
+// NewTrainer returns the trainer of a family's training task: trainers.New
+// for a trainers.Task, trainers.NewPhased for a trainers.PhasedTask.
+func NewTrainer(cfg trainers.Config, t TrainTask, opts ...trainers.Option) (*trainers.Trainer, error) {
+	switch t := t.(type) {
+	case trainers.PhasedTask:
+		return trainers.NewPhased(cfg, t, opts...)
+	case trainers.Task:
+		return trainers.New(cfg, t, opts...)
+	}
+	return nil, fmt.Errorf("models: a training task of type %T is neither a trainers.Task nor a trainers.PhasedTask", t)
 }
 
 // Scorer scores examples with one or more named scores, the first being

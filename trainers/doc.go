@@ -1,7 +1,10 @@
 // Package trainers trains graph models: optimizers with checkpointable
 // state (Adam, SGD; with lazy row-sparse updates for embedding tables, see
 // SparseTask) and a deterministic, resumable training loop with early
-// stopping, a NaN/Inf guard, checkpoints and progress hooks.
+// stopping, a NaN/Inf guard, checkpoints and progress hooks. Adversarial
+// models (VAE-GAN, MAD-GAN) train through NewPhased: each step is a sequence
+// of phases, updates of disjoint parameter sets with their own losses and
+// optimizers (see PhasedTask).
 //
 // A run is a function of its Config, Task and initial weights only: epoch e
 // visits the examples in the order rand.New(rand.NewPCG(Seed, e)).Perm(n),

@@ -12,8 +12,11 @@ type StepInfo struct {
 	Epoch         int     // 0-based epoch of this step
 	EpochStep     int     // 1-based index of this step within its epoch
 	StepsPerEpoch int     // steps of a full epoch
-	Loss          float64 // mean loss of the batch
+	Loss          float64 // mean loss of the batch; a phased task's first phase's
 	BatchSize     int     // examples in the batch
+	// PhaseLoss is a phased task's loss per phase, in phase order, each
+	// the mean over the phase's rounds; nil for other tasks.
+	PhaseLoss []PhaseLoss
 }
 
 // EpochInfo describes a completed epoch.
@@ -22,12 +25,15 @@ type EpochInfo struct {
 	Epochs       int     // epochs the step target spans (the last may be partial)
 	Step         int     // steps completed so far
 	TotalSteps   int     // step target of the run
-	TrainLoss    float64 // example-weighted mean training loss of the epoch
+	TrainLoss    float64 // example-weighted mean training loss of the epoch; a phased task's first phase's
 	ValLoss      float64 // validation loss; meaningful when HasVal
 	HasVal       bool    // whether the task has a validation set
 	BestValLoss  float64 // best validation loss so far; meaningful when BestEpoch >= 0
 	BestEpoch    int     // epoch of BestValLoss, -1 when none
 	StoppedEarly bool    // early stopping ends the run after this epoch
+	// PhaseLoss is a phased task's example-weighted mean training loss
+	// per phase, in phase order; nil for other tasks.
+	PhaseLoss []PhaseLoss
 }
 
 // Hook observes a run. Hooks run in ascending Priority order (ties in the

@@ -9,7 +9,8 @@ import (
 )
 
 // ErrNonFinite reports a NaN or infinite loss or gradient. The step that
-// produced it is not applied and no checkpoint is written, so the last
+// produced it is not applied (of a phased task's step, the updates before
+// the failing one are) and no checkpoint is written, so the last
 // checkpoint on disk is the last good state.
 var ErrNonFinite = errors.New("trainers: non-finite value")
 

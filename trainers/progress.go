@@ -36,8 +36,11 @@ type ProgressConfig struct {
 // and prints a summary line per epoch; otherwise it logs with log/slog:
 // a "train" record every LogEvery steps (epoch, step, total_steps, loss,
 // samples_per_s), an "epoch" record per epoch (adding val_loss when there
-// is a validation set, and best_epoch) and a "done" record. Epochs are
-// numbered from 1 in its output. Rates count this process's steps only.
+// is a validation set, and best_epoch) and a "done" record. For a phased
+// task every phase's loss is reported too, as loss_<phase> (the bar shows
+// "loss_generator=0.69 loss_discriminator=1.4" in place of the loss), so
+// that divergence and mode collapse show. Epochs are numbered from 1 in its
+// output. Rates count this process's steps only.
 type Progress struct {
 	w      io.Writer
 	cfg    ProgressConfig
@@ -100,8 +103,9 @@ func (p *Progress) OnStep(s StepInfo) error {
 	stepRate, sampleRate := p.rates()
 	if !p.bar {
 		if s.Step%p.cfg.LogEvery == 0 {
-			p.log.Info("train", "epoch", s.Epoch+1, "step", s.Step, "total_steps", s.TotalSteps,
-				"loss", s.Loss, "samples_per_s", sampleRate)
+			attrs := []any{"epoch", s.Epoch + 1, "step", s.Step, "total_steps", s.TotalSteps, "loss", s.Loss}
+			attrs = appendPhaseAttrs(attrs, s.PhaseLoss)
+			p.log.Info("train", append(attrs, "samples_per_s", sampleRate)...)
 		}
 		return nil
 	}
@@ -115,8 +119,8 @@ func (p *Progress) OnStep(s StepInfo) error {
 	if stepRate > 0 {
 		eta = (time.Duration(float64(s.TotalSteps-s.Step) / stepRate * float64(time.Second))).Round(time.Second).String()
 	}
-	_, err := fmt.Fprintf(p.w, "\r\x1b[Kepoch %d/%d %s %d/%d loss %.4g %.1f steps/s ETA %s",
-		s.Epoch+1, epochs, bar(s.Step, s.TotalSteps, 20), s.Step, s.TotalSteps, s.Loss, stepRate, eta)
+	_, err := fmt.Fprintf(p.w, "\r\x1b[Kepoch %d/%d %s %d/%d %s %.1f steps/s ETA %s",
+		s.Epoch+1, epochs, bar(s.Step, s.TotalSteps, 20), s.Step, s.TotalSteps, lossText(s.Loss, s.PhaseLoss), stepRate, eta)
 	return err
 }
 
@@ -137,6 +141,7 @@ func (p *Progress) OnEpoch(e EpochInfo) error {
 	_, sampleRate := p.rates()
 	if !p.bar {
 		attrs := []any{"epoch", e.Epoch + 1, "step", e.Step, "loss", e.TrainLoss}
+		attrs = appendPhaseAttrs(attrs, e.PhaseLoss)
 		if e.HasVal {
 			attrs = append(attrs, "val_loss", e.ValLoss, "best_epoch", e.BestEpoch+1)
 		}
@@ -147,7 +152,7 @@ func (p *Progress) OnEpoch(e EpochInfo) error {
 		p.log.Info("epoch", attrs...)
 		return nil
 	}
-	line := fmt.Sprintf("\r\x1b[Kepoch %d/%d: loss %.4g", e.Epoch+1, e.Epochs, e.TrainLoss)
+	line := fmt.Sprintf("\r\x1b[Kepoch %d/%d: %s", e.Epoch+1, e.Epochs, lossText(e.TrainLoss, e.PhaseLoss))
 	if e.HasVal {
 		line += fmt.Sprintf(" val_loss %.4g (best %.4g at epoch %d)", e.ValLoss, e.BestValLoss, e.BestEpoch+1)
 	}
@@ -179,4 +184,25 @@ func (p *Progress) OnEnd(r Result) error {
 		return err
 	}
 	return nil
+}
+
+// appendPhaseAttrs appends a log attribute loss_<phase> per phase.
+func appendPhaseAttrs(attrs []any, phases []PhaseLoss) []any {
+	for _, pl := range phases {
+		attrs = append(attrs, "loss_"+pl.Phase, pl.Loss)
+	}
+	return attrs
+}
+
+// lossText renders "loss 0.0421", or with phases
+// "loss_generator=0.6931 loss_discriminator=1.386".
+func lossText(loss float64, phases []PhaseLoss) string {
+	if len(phases) == 0 {
+		return fmt.Sprintf("loss %.4g", loss)
+	}
+	parts := make([]string, len(phases))
+	for i, pl := range phases {
+		parts[i] = fmt.Sprintf("loss_%s=%.4g", pl.Phase, pl.Loss)
+	}
+	return strings.Join(parts, " ")
 }

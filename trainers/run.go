@@ -12,10 +12,12 @@ import (
 // set) and returns an error wrapping ctx.Err(). Checkpoints are written every
 // CheckpointEvery steps (or each epoch end) and after the last step. A
 // non-finite loss or gradient returns an error wrapping ErrNonFinite without
-// applying that step or saving. When early stopping ends the run and best
-// weights are restored (see WithRestoreBestWeights), the parameters end with
-// the best epoch's values, while the last checkpoint holds the trained ones
-// plus the best as "best/<param>". The Result reflects the state at return.
+// applying that step or saving (for a phased task, the updates of the
+// step's earlier phases are applied; see NewPhased). When early stopping
+// ends the run and best weights are restored (see WithRestoreBestWeights),
+// the parameters end with the best epoch's values, while the last
+// checkpoint holds the trained ones plus the best as "best/<param>". The
+// Result reflects the state at return.
 func (t *Trainer) Run(ctx context.Context) (Result, error) {
 	res, err := t.run(ctx)
 	// The host's parameters hold the state at return, also on errors.
@@ -64,17 +66,19 @@ func (t *Trainer) run(ctx context.Context) (Result, error) {
 	return res, nil
 }
 
-// trainStep runs, checks and applies one step, then calls the step hooks.
+// trainStep runs, checks and applies one step (of every phase, for a
+// phased task), then calls the step hooks.
 func (t *Trainer) trainStep() error {
 	num := t.step + 1
 	idx := t.batch(t.step)
-	loss, err := t.applyStep(idx)
+	loss, phaseLoss, err := t.runStep(idx)
 	if err != nil {
 		return err
 	}
 	t.step = num
 	t.epochLossSum += loss * float64(len(idx))
 	t.epochSamples += len(idx)
+	t.addPhaseLosses(phaseLoss, len(idx))
 	info := StepInfo{
 		Step:          t.step,
 		TotalSteps:    t.target,
@@ -83,6 +87,7 @@ func (t *Trainer) trainStep() error {
 		StepsPerEpoch: t.stepsPerEpoch,
 		Loss:          loss,
 		BatchSize:     len(idx),
+		PhaseLoss:     t.namedLosses(phaseLoss),
 	}
 	for _, h := range t.hooks {
 		if err := h.OnStep(info); err != nil {
@@ -90,6 +95,20 @@ func (t *Trainer) trainStep() error {
 		}
 	}
 	return nil
+}
+
+// runStep applies the step of training examples idx and returns its loss
+// and, for a phased task, every phase's (the loss is the first phase's).
+func (t *Trainer) runStep(idx []int) (float64, []float64, error) {
+	if t.ptask == nil {
+		loss, err := t.applyStep(idx)
+		return loss, nil, err
+	}
+	losses, err := t.phasedStep(idx)
+	if err != nil {
+		return 0, nil, err
+	}
+	return losses[0], losses, nil
 }
 
 // applyStep computes and applies the update of training examples idx, on
@@ -128,6 +147,7 @@ func (t *Trainer) applyStep(idx []int) (float64, error) {
 func (t *Trainer) endEpoch() error {
 	epoch := t.step/t.stepsPerEpoch - 1
 	trainLoss := t.epochLossSum / float64(t.epochSamples)
+	phaseLoss := t.phaseEpochLosses()
 	if err := t.syncHost(); err != nil {
 		return err
 	}
@@ -140,6 +160,7 @@ func (t *Trainer) endEpoch() error {
 	}
 	t.epochLossSum, t.epochSamples = 0, 0
 	t.trainLoss = append(t.trainLoss, trainLoss)
+	t.closePhaseEpoch(phaseLoss)
 	if hasVal {
 		t.valLoss = append(t.valLoss, val)
 		keep := t.restoreBest && t.cfg.Patience > 0
@@ -156,6 +177,7 @@ func (t *Trainer) endEpoch() error {
 		BestValLoss:  t.es.best,
 		BestEpoch:    t.es.bestEpoch,
 		StoppedEarly: t.es.stopped,
+		PhaseLoss:    t.namedLosses(phaseLoss),
 	}
 	for _, h := range t.hooks {
 		if err := h.OnEpoch(info); err != nil {

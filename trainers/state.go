@@ -26,6 +26,8 @@ type runState struct {
 	Wait         int       `json:"wait"`
 	StoppedEarly bool      `json:"stopped_early"`
 	BestWeights  bool      `json:"best_weights"`
+	// Phases is a phased task's per-phase state; absent for other tasks.
+	Phases []phaseState `json:"phases,omitempty"`
 }
 
 // save writes a checkpoint of the current state unless CheckpointDir is
@@ -58,11 +60,8 @@ func (t *Trainer) checkpoint() (*checkpoints.Checkpoint, error) {
 	for _, p := range t.params {
 		ts = append(ts, checkpoints.Tensor{Name: p.Name, Shape: p.Shape, Data: p.Data()})
 	}
-	ost := t.opt.State()
-	for _, m := range ost.Tensors {
-		m.Name = optimPrefix + m.Name
-		ts = append(ts, m)
-	}
+	optim, om, phases := t.optimizerState()
+	ts = append(ts, optim...)
 	if t.es.bestWeights != nil {
 		for i, p := range t.params {
 			ts = append(ts, checkpoints.Tensor{Name: bestPrefix + p.Name, Shape: p.Shape, Data: t.es.bestWeights[i]})
@@ -78,6 +77,7 @@ func (t *Trainer) checkpoint() (*checkpoints.Checkpoint, error) {
 		EpochLossSum: t.epochLossSum, EpochSamples: t.epochSamples,
 		BestValLoss: t.es.best, BestEpoch: t.es.bestEpoch, Wait: t.es.wait,
 		StoppedEarly: t.es.stopped, BestWeights: t.es.bestWeights != nil,
+		Phases: phases,
 	}
 	raw, err := json.Marshal(st)
 	if err != nil {
@@ -93,12 +93,17 @@ func (t *Trainer) checkpoint() (*checkpoints.Checkpoint, error) {
 	if t.es.bestEpoch >= 0 {
 		metrics["best_val_loss"] = t.es.best
 	}
+	for _, ph := range t.phases {
+		if n := len(ph.loss); n > 0 {
+			metrics["train_loss/"+ph.name] = ph.loss[n-1]
+		}
+	}
 	return &checkpoints.Checkpoint{
 		Meta: checkpoints.Meta{
 			Step:      t.step,
 			Epoch:     len(t.trainLoss),
 			Config:    t.cfg.ConfigJSON,
-			Optimizer: checkpoints.OptimizerMeta{Name: ost.Name, Step: ost.Step, Hyper: ost.Hyper},
+			Optimizer: om,
 			RNG:       base64.StdEncoding.EncodeToString(rng),
 			Metrics:   metrics,
 			Trainer:   raw,
@@ -113,7 +118,10 @@ func (t *Trainer) checkpoint() (*checkpoints.Checkpoint, error) {
 // It fails, changing nothing, when the checkpoint is corrupt (see
 // checkpoints.Load), was not written by a Trainer, was written with another
 // Seed, BatchSize or training-set size, or does not match the task's
-// parameters or the optimizer. Run then continues from the restored step.
+// parameters or the optimizer; for a phased task also when the checkpoint's
+// phases (names and parameter sets) differ from the task's, and for either
+// kind of task when the checkpoint is of the other kind. Run then continues
+// from the restored step.
 func (t *Trainer) Resume(path string) error {
 	c, err := checkpoints.Load(path)
 	if err != nil {
@@ -145,6 +153,9 @@ func (t *Trainer) restore(c *checkpoints.Checkpoint) error {
 	case c.Meta.Step < 0 || len(st.TrainLoss) != c.Meta.Step/t.stepsPerEpoch || c.Meta.Epoch != len(st.TrainLoss):
 		return fmt.Errorf("step %d, epoch %d and %d recorded epochs are inconsistent", c.Meta.Step, c.Meta.Epoch, len(st.TrainLoss))
 	}
+	if err := t.checkPhaseLayout(st); err != nil {
+		return err
+	}
 	weights, optim, best, err := t.splitTensors(c.Tensors)
 	if err != nil {
 		return err
@@ -160,8 +171,8 @@ func (t *Trainer) restore(c *checkpoints.Checkpoint) error {
 	if err := src.UnmarshalBinary(rngBytes); err != nil {
 		return fmt.Errorf("rng state: %w", err)
 	}
-	o := c.Meta.Optimizer
-	if err := t.opt.Restore(OptimizerState{Name: o.Name, Step: o.Step, Hyper: o.Hyper, Tensors: optim}); err != nil {
+	phaseOpts, err := t.restoreOptimizers(c.Meta.Optimizer, st.Phases, optim)
+	if err != nil {
 		return err
 	}
 	if !t.restoreBest || t.cfg.Patience == 0 {
@@ -174,6 +185,7 @@ func (t *Trainer) restore(c *checkpoints.Checkpoint) error {
 	t.trainLoss, t.valLoss = st.TrainLoss, st.ValLoss
 	t.epochLossSum, t.epochSamples = st.EpochLossSum, st.EpochSamples
 	t.es = earlyStop{best: st.BestValLoss, bestEpoch: st.BestEpoch, wait: st.Wait, stopped: st.StoppedEarly, bestWeights: best}
+	t.commitPhases(phaseOpts, st.Phases)
 	t.lastSaved = t.step
 	t.releaseDevice()
 	return nil
@@ -204,9 +216,9 @@ func (t *Trainer) splitTensors(ts []checkpoints.Tensor) (weights [][]float32, op
 		switch {
 		case strings.HasPrefix(tn.Name, optimPrefix):
 			rest := strings.TrimPrefix(tn.Name, optimPrefix)
-			_, pname, ok := strings.Cut(rest, "/")
-			if !ok {
-				return nil, nil, nil, fmt.Errorf("optimizer tensor %q lacks a parameter name", tn.Name)
+			pname, err := t.optimParam(tn.Name, rest)
+			if err != nil {
+				return nil, nil, nil, err
 			}
 			if _, err := match(tn, pname); err != nil {
 				return nil, nil, nil, err

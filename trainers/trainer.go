@@ -27,9 +27,11 @@ type Task interface {
 
 // Result summarizes a run (including the steps before a Resume).
 type Result struct {
-	Steps        int       // steps completed
-	Epochs       int       // epochs completed
-	TrainLoss    []float64 // per completed epoch, example-weighted mean
+	Steps  int // steps completed
+	Epochs int // epochs completed
+	// TrainLoss is the example-weighted mean training loss per completed
+	// epoch; for a phased task, the first phase's (see PhaseLoss).
+	TrainLoss    []float64
 	ValLoss      []float64 // per completed epoch with a validation set
 	BestValLoss  float64   // best validation loss as judged with MinDelta; NaN when BestEpoch is -1
 	BestEpoch    int       // 0-based epoch of BestValLoss, -1 when none
@@ -37,6 +39,9 @@ type Result struct {
 	// LastCheckpoint is the path of the newest checkpoint written or resumed
 	// from, "" when none.
 	LastCheckpoint string
+	// PhaseLoss holds a phased task's per-epoch training loss of every
+	// phase, in phase order; nil for other tasks.
+	PhaseLoss []PhaseHistory
 }
 
 // Option configures a Trainer.
@@ -89,6 +94,9 @@ type Trainer struct {
 	lastCheckpoint string
 
 	held bool // a DeviceTask holds parameters newer than the host's
+
+	ptask  PhasedTask // the task given to NewPhased, nil for New's
+	phases []*phase   // ptask's phases, with their optimizers and losses
 }
 
 // noiseStream seeds the noise generator: rand.NewPCG(Seed, noiseStream).
@@ -105,6 +113,30 @@ const (
 // task without training examples, or parameters whose names are empty,
 // duplicated or start with the reserved "optim/" or "best/".
 func New(cfg Config, task Task, opts ...Option) (*Trainer, error) {
+	t, err := newTrainer(cfg, task, opts)
+	if err != nil {
+		return nil, err
+	}
+	if t.opt == nil {
+		if t.opt, err = NewOptimizerWithDecay(t.cfg.Optimizer, t.cfg.LR, t.cfg.WeightDecay); err != nil {
+			return nil, err
+		}
+	}
+	if _, sparse := task.(SparseTask); sparse {
+		ro, ok := t.opt.(RowOptimizer)
+		if !ok {
+			return nil, fmt.Errorf("trainers: the task has row gradients but optimizer %q cannot apply them", t.opt.State().Name)
+		}
+		t.rowOpt = ro
+	}
+	if err := t.setup(); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// newTrainer checks cfg and task and applies opts.
+func newTrainer(cfg Config, task Task, opts []Option) (*Trainer, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return nil, err
@@ -116,34 +148,28 @@ func New(cfg Config, task Task, opts ...Option) (*Trainer, error) {
 	for _, o := range opts {
 		o(t)
 	}
-	if t.opt == nil {
-		if t.opt, err = NewOptimizerWithDecay(cfg.Optimizer, cfg.LR, cfg.WeightDecay); err != nil {
-			return nil, err
-		}
-	}
-	if _, sparse := task.(SparseTask); sparse {
-		ro, ok := t.opt.(RowOptimizer)
-		if !ok {
-			return nil, fmt.Errorf("trainers: the task has row gradients but optimizer %q cannot apply them", t.opt.State().Name)
-		}
-		t.rowOpt = ro
-	}
+	return t, nil
+}
+
+// setup checks the parameters and the training set and derives the
+// schedule, the noise generator and the early-stopping state.
+func (t *Trainer) setup() error {
 	if err := checkParamNames(t.params); err != nil {
-		return nil, err
+		return err
 	}
 	t.hooks = sortHooks(t.hooks)
-	if t.n = task.TrainLen(); t.n <= 0 {
-		return nil, fmt.Errorf("trainers: task has %d training examples", t.n)
+	if t.n = t.task.TrainLen(); t.n <= 0 {
+		return fmt.Errorf("trainers: task has %d training examples", t.n)
 	}
-	t.stepsPerEpoch = (t.n + cfg.BatchSize - 1) / cfg.BatchSize
-	t.target = cfg.TrainSteps
+	t.stepsPerEpoch = (t.n + t.cfg.BatchSize - 1) / t.cfg.BatchSize
+	t.target = t.cfg.TrainSteps
 	if t.target == 0 {
-		t.target = cfg.Epochs * t.stepsPerEpoch
+		t.target = t.cfg.Epochs * t.stepsPerEpoch
 	}
-	t.noiseSrc = rand.NewPCG(cfg.Seed, noiseStream)
+	t.noiseSrc = rand.NewPCG(t.cfg.Seed, noiseStream)
 	t.noise = rand.New(t.noiseSrc)
 	t.es = newEarlyStop()
-	return t, nil
+	return nil
 }
 
 func checkParamNames(params []*graph.Param) error {
@@ -171,7 +197,8 @@ func (t *Trainer) TotalSteps() int { return t.target }
 // StepsPerEpoch returns ceil(TrainLen / BatchSize).
 func (t *Trainer) StepsPerEpoch() int { return t.stepsPerEpoch }
 
-// Optimizer returns the optimizer in use.
+// Optimizer returns the optimizer in use; nil for a phased task (see
+// PhaseOptimizers).
 func (t *Trainer) Optimizer() Optimizer { return t.opt }
 
 // result snapshots the run's state.
@@ -185,6 +212,7 @@ func (t *Trainer) result() Result {
 		BestEpoch:      t.es.bestEpoch,
 		StoppedEarly:   t.es.stopped,
 		LastCheckpoint: t.lastCheckpoint,
+		PhaseLoss:      t.phaseHistory(),
 	}
 	if t.es.bestEpoch >= 0 {
 		r.BestValLoss = t.es.best

@@ -1,6 +1,7 @@
 package exec
 
 import (
+	"github.com/vigil-ml/vigil/trainers"
 	"math/rand/v2"
 	"testing"
 
@@ -72,7 +73,7 @@ func buildLSTM(t *testing.T, cfg lstm.Config, batch int, train bool) *lstmNet {
 		task, err := m.TrainTask(ex, indices(batch), nil, batch, batch, factory)
 		must(t, err)
 		net.close = task.Close
-		net.loss, net.grads, err = task.TrainStep(indices(batch), rng)
+		net.loss, net.grads, err = task.(trainers.Task).TrainStep(indices(batch), rng)
 		must(t, err)
 	} else {
 		s, err := m.Scorer(batch, factory)

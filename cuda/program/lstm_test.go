@@ -1,6 +1,7 @@
 package program_test
 
 import (
+	"github.com/vigil-ml/vigil/trainers"
 	"math/rand/v2"
 	"testing"
 
@@ -77,12 +78,12 @@ func lstmTrainCheck(t *testing.T, cfg lstm.Config, batch, steps int) *program.Pr
 		for i := range idx {
 			idx[i] += (step * batch) % (2 * batch)
 		}
-		loss, grads, err := task.TrainStep(idx, rng)
+		loss, grads, err := task.(trainers.Task).TrainStep(idx, rng)
 		if err != nil {
 			t.Fatal(err)
 		}
 		want := map[string][]float32{}
-		for i, prm := range task.Params() {
+		for i, prm := range task.(trainers.Task).Params() {
 			want[prm.Name] = append([]float32(nil), grads[i]...)
 		}
 		mc, err := program.Interpret(p)

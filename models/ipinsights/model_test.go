@@ -165,7 +165,7 @@ func TestTrainingLearnsHomeNetworks(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tk.Close()
-	tr, err := trainers.New(trainers.Config{Epochs: 8, BatchSize: 100, LR: 0.01, Seed: 1}, tk)
+	tr, err := models.NewTrainer(trainers.Config{Epochs: 8, BatchSize: 100, LR: 0.01, Seed: 1}, tk)
 	if err != nil {
 		t.Fatal(err)
 	}

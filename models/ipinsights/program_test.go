@@ -1,6 +1,7 @@
 package ipinsights
 
 import (
+	"github.com/vigil-ml/vigil/models"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -35,7 +36,7 @@ func TestProgramExecutorMatchesTape(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer tk.Close()
-		tr, err := trainers.New(trainers.Config{Epochs: 3, BatchSize: 64, LR: 0.01, WeightDecay: 1e-3, Seed: 4}, tk)
+		tr, err := models.NewTrainer(trainers.Config{Epochs: 3, BatchSize: 64, LR: 0.01, WeightDecay: 1e-3, Seed: 4}, tk)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -42,11 +42,11 @@ func BenchmarkLSTMLMTrainStep(b *testing.B) {
 	opt := trainers.NewAdam(trainers.AdamConfig{LR: 1e-3})
 	rng := rand.New(rand.NewPCG(3, 3))
 	step := func() {
-		_, grads, err := task.TrainStep(idx, rng)
+		_, grads, err := task.(trainers.Task).TrainStep(idx, rng)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := opt.Step(task.Params(), grads); err != nil {
+		if err := opt.Step(task.(trainers.Task).Params(), grads); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -39,7 +39,7 @@ func TestTrainingLearnsACycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer task.Close()
-	tr, err := trainers.New(trainers.Config{Epochs: 40, BatchSize: 8, LR: 0.02, Seed: 3, ClipNorm: 5}, task)
+	tr, err := models.NewTrainer(trainers.Config{Epochs: 40, BatchSize: 8, LR: 0.02, Seed: 3, ClipNorm: 5}, task)
 	if err != nil {
 		t.Fatal(err)
 	}

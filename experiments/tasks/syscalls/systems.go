@@ -17,42 +17,98 @@ type system struct {
 	// ValCalls and TestCalls are per-call scores in trace order (NaN: not
 	// scored), for the LID-DS metrics.
 	ValCalls, TestCalls [][]float64
+	primary             bool // the system an ensemble's single models are shown by
 }
 
-// modelSystems are the model's systems from its per-position scores: the
-// seed's (a trace scores the largest 1 - p(call) of its calls) and Kim et
-// al.'s (the mean negative log-likelihood of its calls).
+// modelSystems are the model's systems. A next-call model's per-position
+// scores give the seed's system (a trace scores the largest 1 - p(call) of
+// its calls) and Kim et al.'s (the mean negative log-likelihood of its
+// calls); a window model's scores (one value per window, e.g. the
+// VAE-GAN's) each give a system in which a trace scores its largest
+// window. The system a single model of an ensemble is shown by is marked
+// primary (the mean NLL; a window model's first score).
 func (d *data) modelSystems(r tasks.Result, kind string) ([]system, error) {
-	L := d.cfg.Windows.Length
-	test := d.test()
-	valWhere := scorePositions(d.val, L, d.cfg.Windows.ScoreContext)
-	testWhere := scorePositions(test, L, d.cfg.Windows.ScoreContext)
-	get := func(set, name string, where []window, ts []trace) ([][]float64, error) {
-		s, ok := r.Named(set, name)
-		if !ok {
-			return nil, fmt.Errorf("syscalls: the %s model gave no %q score for %s (a next-call model scores each call)", kind, name, set)
-		}
-		if s.Width != L || len(s.Values) != len(where)*L {
-			return nil, fmt.Errorf("syscalls: %s score %q of %s has %d values of width %d, want %d windows of %d", kind, name, set, len(s.Values), s.Width, len(where), L)
-		}
-		return callScores(ts, where, s.Values, L, math.NaN()), nil
+	if _, ok := r.Named("validation", "one_minus_p"); ok {
+		return d.nextCallSystems(r, kind)
 	}
+	var out []system
+	for i, s := range r.Scores["validation"] {
+		if s.Width != 1 {
+			return nil, fmt.Errorf("syscalls: the %s model's score %q has width %d: neither a next-call model's (one_minus_p and nll per call) nor a window score", kind, s.Name, s.Width)
+		}
+		sys, err := d.system(r, kind, s.Name, kind+" "+s.Name+" (max window)", maxOf, true)
+		if err != nil {
+			return nil, err
+		}
+		sys.primary = i == 0
+		out = append(out, sys)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("syscalls: the %s model gave no validation scores", kind)
+	}
+	return out, nil
+}
+
+// nextCallSystems are a next-call model's systems (see modelSystems).
+func (d *data) nextCallSystems(r tasks.Result, kind string) ([]system, error) {
 	var out []system
 	for _, agg := range []struct {
 		score, name string
 		reduce      func([]float64) float64
 	}{{"one_minus_p", kind + " max(1-p)", maxOf}, {"nll", kind + " mean NLL", meanOf}} {
-		vc, err := get("validation", agg.score, valWhere, d.val)
+		sys, err := d.system(r, kind, agg.score, agg.name, agg.reduce, false)
 		if err != nil {
 			return nil, err
 		}
-		tc, err := get("test", agg.score, testWhere, test)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, system{Name: agg.name, Val: reduceAll(vc, agg.reduce), Test: reduceAll(tc, agg.reduce), ValCalls: vc, TestCalls: tc})
+		out = append(out, sys)
 	}
+	out[1].primary = true
 	return out, nil
+}
+
+// system reads score name of the validation and test sets, per call (a
+// window score given to every call its window scores), and reduces each
+// trace's calls.
+func (d *data) system(r tasks.Result, kind, name, title string, reduce func([]float64) float64, perWindow bool) (system, error) {
+	L := d.cfg.Windows.Length
+	get := func(set string, ts []trace) ([][]float64, error) {
+		where := scorePositions(ts, L, d.cfg.Windows.ScoreContext)
+		s, ok := r.Named(set, name)
+		if !ok {
+			return nil, fmt.Errorf("syscalls: the %s model gave no %q score for %s", kind, name, set)
+		}
+		values, width := s.Values, L
+		if perWindow {
+			width = 1
+		}
+		if s.Width != width || len(values) != len(where)*width {
+			return nil, fmt.Errorf("syscalls: %s score %q of %s has %d values of width %d, want %d windows of %d", kind, name, set, len(values), s.Width, len(where), width)
+		}
+		if perWindow {
+			values = spread(values, L)
+		}
+		return callScores(ts, where, values, L, math.NaN()), nil
+	}
+	vc, err := get("validation", d.val)
+	if err != nil {
+		return system{}, err
+	}
+	tc, err := get("test", d.test())
+	if err != nil {
+		return system{}, err
+	}
+	return system{Name: title, Val: reduceAll(vc, reduce), Test: reduceAll(tc, reduce), ValCalls: vc, TestCalls: tc}, nil
+}
+
+// spread repeats every window's value at its L positions.
+func spread(values []float64, L int) []float64 {
+	out := make([]float64, 0, len(values)*L)
+	for _, v := range values {
+		for range L {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // ensembleSystems are the model's systems, averaged over the models of an
@@ -81,7 +137,12 @@ func (d *data) ensembleSystems(results []tasks.Result, kind string) (ensemble, s
 		ensemble = append(ensemble, avg)
 	}
 	for k, model := range per {
-		one := model[1]
+		one := model[0]
+		for _, x := range model {
+			if x.primary {
+				one = x
+			}
+		}
 		one.Name = fmt.Sprintf("%s, model %d", one.Name, k+1)
 		singles = append(singles, one)
 	}

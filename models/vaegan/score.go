@@ -1,0 +1,94 @@
+package vaegan
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/vigil-ml/vigil/graph"
+	"github.com/vigil-ml/vigil/models"
+)
+
+// each runs the eval net over windows idx in batches, calling read with
+// the number of windows of each.
+func (n *evalNet) each(m *Model, ex models.Examples, idx []int, read func(k int) error) error {
+	for start := 0; start < len(idx); start += n.in.B {
+		end := min(start+n.in.B, len(idx))
+		if err := n.in.fill(m, ex, idx[start:end]); err != nil {
+			return err
+		}
+		if err := n.Runner.Run(nil); err != nil {
+			return err
+		}
+		if err := read(end - start); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// windowScores reads the last run's outputs: for each of the batch's
+// first k windows, the mean squared error of its calls' embeddings
+// (decoding z = μ) and 1 - D(x).
+func (n *evalNet) windowScores(k int) (recon, fake []float64, err error) {
+	T, B, E := n.in.T, n.in.B, n.in.E
+	xr, err := graph.Float32s(n.recon)
+	if err != nil {
+		return nil, nil, err
+	}
+	logits, err := graph.Float32s(n.logit)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(logits) != B || len(xr) != T*B*E {
+		return nil, nil, fmt.Errorf("vaegan: eval outputs of %d and %d values", len(xr), len(logits))
+	}
+	for i := 0; i < k; i++ {
+		var se float64
+		for t := 0; t < T; t++ {
+			off := (t*B + i) * E
+			if n.in.maskBuf[off] == 0 {
+				continue
+			}
+			for j := 0; j < E; j++ {
+				d := float64(xr[off+j]) - float64(n.in.xBuf[off+j])
+				se += d * d
+			}
+		}
+		r := 0.0
+		if n.in.real[i] > 0 {
+			r = se / float64(n.in.real[i]*E)
+		}
+		recon = append(recon, r)
+		fake = append(fake, 1-1/(1+math.Exp(-float64(logits[i]))))
+	}
+	return recon, fake, nil
+}
+
+// scorer scores windows with the eval net.
+type scorer struct {
+	m   *Model
+	net *evalNet
+}
+
+// Score returns per window "dr" (the DR-score (1-λ)·R + λ·(1-D(x))),
+// "reconstruction" (R: the mean squared error of its calls' embeddings,
+// decoding z = μ) and "discriminator" (1 - D(x), D the probability that
+// the window is real).
+func (s *scorer) Score(ex models.Examples, idx []int) ([]models.Score, error) {
+	lambda := s.m.Config.Lambda
+	dr := models.Score{Name: "dr", Width: 1}
+	rec := models.Score{Name: "reconstruction", Width: 1}
+	dis := models.Score{Name: "discriminator", Width: 1}
+	err := s.net.each(s.m, ex, idx, func(k int) error {
+		r, f, err := s.net.windowScores(k)
+		for i := range r {
+			rec.Values = append(rec.Values, r[i])
+			dis.Values = append(dis.Values, f[i])
+			dr.Values = append(dr.Values, (1-lambda)*r[i]+lambda*f[i])
+		}
+		return err
+	})
+	return []models.Score{dr, rec, dis}, err
+}
+
+func (s *scorer) Close() error { return s.net.Runner.Close() }
