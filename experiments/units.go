@@ -177,6 +177,12 @@ func (x *experiment) trainUnit(ctx context.Context, i int, name string, u tasks.
 		return tasks.Result{}, fmt.Errorf("%s: %w", name, err)
 	}
 	r := tasks.Result{Name: name, TrainLoss: res.TrainLoss, ValLoss: res.ValLoss, Steps: res.Steps, Params: m.Registry().Count()}
+	for _, h := range res.PhaseLoss {
+		if r.UpdateLoss == nil {
+			r.UpdateLoss = map[string][]float64{}
+		}
+		r.UpdateLoss[h.Phase] = h.TrainLoss
+	}
 	if r.Checkpoint, err = saveModel(filepath.Join(opts.Out, "models", name), m.Registry(), res, raw); err != nil {
 		return tasks.Result{}, err
 	}

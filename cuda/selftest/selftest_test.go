@@ -12,6 +12,7 @@ import (
 	"github.com/vigil-ml/vigil/models/convvae"
 	"github.com/vigil-ml/vigil/models/ipinsights"
 	"github.com/vigil-ml/vigil/models/lstm"
+	"github.com/vigil-ml/vigil/models/vaegan"
 )
 
 // faulty is the CPU backend with one primitive made wrong.
@@ -70,7 +71,7 @@ func check(f *faulty) error {
 
 func TestCheckPassesOnTheCPUBackend(t *testing.T) {
 	start := time.Now()
-	if err := Check(func() (exec.Backend, error) { return exec.NewCPUBackend(), nil }, probe, lstmProbe, ipProbe); err != nil {
+	if err := Check(func() (exec.Backend, error) { return exec.NewCPUBackend(), nil }, probe, lstmProbe, ipProbe, vaeganProbe); err != nil {
 		t.Fatal(err)
 	}
 	if err := check(&faulty{}); err != nil {
@@ -131,3 +132,8 @@ var lstmProbe = lstm.Family{}.Probe()
 // ipProbe is IP Insights': gradients of gathered vectors, tanh encoder
 // layers, row dot products and BCE with per-row weights.
 var ipProbe = ipinsights.Family{}.Probe()
+
+// vaeganProbe is the VAE-GAN's encoder/decoder update: LSTMs on float
+// windows, the last state sliced, z repeated by concatenation, the
+// reparameterization, KL and BCE terms, gradients of a parameter subset.
+var vaeganProbe = vaegan.Family{}.Probe()

@@ -95,13 +95,16 @@ func (s Set) All() []int {
 
 // Result is what one unit's model produced.
 type Result struct {
-	Name       string                    `json:"unit"`
-	Scores     map[string][]models.Score `json:"scores"` // by set name
-	TrainLoss  []float64                 `json:"train_loss"`
-	ValLoss    []float64                 `json:"val_loss"`
-	Steps      int                       `json:"steps"`
-	Params     int                       `json:"parameters"`
-	Checkpoint string                    `json:"checkpoint"`
+	Name      string                    `json:"unit"`
+	Scores    map[string][]models.Score `json:"scores"` // by set name
+	TrainLoss []float64                 `json:"train_loss"`
+	ValLoss   []float64                 `json:"val_loss"`
+	// UpdateLoss is each update's training loss per epoch when a step is
+	// several updates (adversarial training), by update name.
+	UpdateLoss map[string][]float64 `json:"update_loss,omitempty"`
+	Steps      int                  `json:"steps"`
+	Params     int                  `json:"parameters"`
+	Checkpoint string               `json:"checkpoint"`
 }
 
 // Primary returns the first (the family's anomaly) score of set, or an

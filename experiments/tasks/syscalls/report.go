@@ -60,8 +60,11 @@ func (d *data) writeReport(env tasks.Env, m *Metrics, systems []system, results 
 		if len(results) > 1 {
 			prefix = u.Name + " "
 		}
-		if len(u.TrainLoss) > 0 {
+		if len(u.TrainLoss) > 0 && len(u.UpdateLoss) == 0 {
 			losses[prefix+"train"] = u.TrainLoss
+		}
+		for update, l := range u.UpdateLoss {
+			losses[prefix+"train, "+update] = l
 		}
 		if len(u.ValLoss) > 0 {
 			losses[prefix+"validation"] = u.ValLoss
@@ -71,7 +74,7 @@ func (d *data) writeReport(env tasks.Env, m *Metrics, systems []system, results 
 		if err := report.PlotLossCurves(filepath.Join(out, "loss.png"), losses); err != nil {
 			return err
 		}
-		rep.Images = append(rep.Images, report.Image{File: "loss.png", Title: "Training and validation loss", Caption: "Mean next-call cross-entropy per epoch."})
+		rep.Images = append(rep.Images, report.Image{File: "loss.png", Title: "Training and validation loss", Caption: lossCaption(results)})
 	}
 	rep.Tables = append(rep.Tables, systemsTable(m), familyTable(m), anchorTable(m))
 	if len(m.LIDDS) > 0 {
@@ -166,4 +169,12 @@ func liddsTable(m *Metrics) report.Table {
 			fmt.Sprintf("%.3f", l.F1CFA), lat})
 	}
 	return t
+}
+
+// lossCaption says what the loss curves measure.
+func lossCaption(results []tasks.Result) string {
+	if len(results) > 0 && len(results[0].UpdateLoss) > 0 {
+		return "Per epoch: each update's training loss (the generator's: reconstruction, KL and adversarial terms; the discriminator's: three BCE terms), and the validation reconstruction error. A discriminator loss near 0 while the generator's rises means the discriminator is winning; a generator loss that stays flat while the validation error stalls is worth a look for collapse."
+	}
+	return "Mean next-call cross-entropy per epoch."
 }
