@@ -16,6 +16,10 @@ echo "== IP Insights (20,000 entities, dim 128, 2^18 buckets, batch 1000) and it
 THREADS=1 bash bench/ipinsights.sh
 echo "== IP Insights and its serving, 2 threads each"
 THREADS=2 bash bench/ipinsights.sh
+echo "== LSTM VAE-GAN (T 32, emb 32, LSTM 60, latent 10, batch 64, two updates per step), 1 thread each"
+THREADS=1 bash bench/vaegan.sh
+echo "== LSTM VAE-GAN, 2 threads each"
+THREADS=2 bash bench/vaegan.sh
 echo "== command embeddings (skip-gram + subwords) vs fastText, 1 thread"
 if [ -n "${SEA:-}" ] && [ -d "$SEA" ]; then
 	bash bench/embed.sh -sea "$SEA"
