@@ -9,7 +9,7 @@ SSHD     ?= $(SHARED)/data/auth/loghub-openssh/OpenSSH_2k.log
 PEERS    ?= $(SHARED)/bench/peers
 OUT      ?= runs
 
-.PHONY: all build demo test test-emu emu-quickstart emu-mutants test-short vet fuzz bench bench-deps sea-fast sea-convvae hids-adfa hids-lidds ipinsights ipinsights-synthetic ipinsights-sshd clean
+.PHONY: all build demo test test-emu emu-quickstart emu-mutants test-short vet fuzz bench bench-deps sea-fast sea-convvae hids-adfa hids-lidds vaegan-adfa ipinsights ipinsights-synthetic ipinsights-sshd clean
 .PHONY: cuda-deps kernels kernels-check cuda vet-gpu gpu-check-build
 
 all: build
@@ -73,6 +73,10 @@ hids-adfa: build
 ## hids-lidds: the syscall LSTM on the LID-DS 2021 sample recording (format, metrics and latency check)
 hids-lidds: build
 	$(BIN)/vigil run experiments/configs/hids_lidds.yaml --set data.path=$(LIDDS) --set data.train_before_exploit=true --out $(OUT)/hids_lidds
+
+## vaegan-adfa: the LSTM VAE-GAN and STIDE on ADFA-LD with the LSTM's split (needs $(ADFA); minutes on a CPU)
+vaegan-adfa: build
+	$(BIN)/vigil run experiments/configs/vaegan_adfa.yaml --set data.path=$(ADFA) --out $(OUT)/vaegan_adfa
 
 ## ipinsights: IP Insights on 1,000 generated users, model vs the IP and /24 tables (seconds)
 ipinsights: build

@@ -201,17 +201,21 @@ func summary(m *Metrics) string {
 	d := m.Data
 	fmt.Fprintf(&b, "%s: %s, %d training / %d validation / %d normal test / %d attack traces, %d parameters, %.0fs\n",
 		m.Config, d.Kind, d.Train, d.Validation, d.TestNormal, d.TestAttack, m.Parameters, m.Seconds)
+	w := 26 // the name column: as wide as the longest name
+	for _, s := range m.Systems {
+		w = max(w, len(s.Name))
+	}
 	if len(m.Systems) == 0 {
 		fmt.Fprintln(&b, "no normal test traces: no trace-level ROC")
 	} else {
-		fmt.Fprintf(&b, "%-26s %7s", "", "AUC")
+		fmt.Fprintf(&b, "%-*s %7s", w, "", "AUC")
 		for _, op := range m.Systems[0].AtFalseAlarm {
 			fmt.Fprintf(&b, "  DR@%4.1f%%FA", 100**op.TargetFA)
 		}
 		fmt.Fprintf(&b, "  %-22s\n", "at validation max: DR / FA")
 	}
 	for _, s := range m.Systems {
-		fmt.Fprintf(&b, "%-26s %7.4f", s.Name, s.AUC)
+		fmt.Fprintf(&b, "%-*s %7.4f", w, s.Name, s.AUC)
 		for _, op := range s.AtFalseAlarm {
 			fmt.Fprintf(&b, "  %9.1f%%", 100*op.DetectionRate)
 		}

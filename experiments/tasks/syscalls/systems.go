@@ -24,8 +24,8 @@ type system struct {
 // scores give the seed's system (a trace scores the largest 1 - p(call) of
 // its calls) and Kim et al.'s (the mean negative log-likelihood of its
 // calls); a window model's scores (one value per window, e.g. the
-// VAE-GAN's) each give a system in which a trace scores its largest
-// window. The system a single model of an ensemble is shown by is marked
+// VAE-GAN's) each give two systems, a trace scoring its largest window or
+// the mean over its calls of their windows' scores. The system a single model of an ensemble is shown by is marked
 // primary (the mean NLL; a window model's first score).
 func (d *data) modelSystems(r tasks.Result, kind string) ([]system, error) {
 	if _, ok := r.Named("validation", "one_minus_p"); ok {
@@ -36,12 +36,17 @@ func (d *data) modelSystems(r tasks.Result, kind string) ([]system, error) {
 		if s.Width != 1 {
 			return nil, fmt.Errorf("syscalls: the %s model's score %q has width %d: neither a next-call model's (one_minus_p and nll per call) nor a window score", kind, s.Name, s.Width)
 		}
-		sys, err := d.system(r, kind, s.Name, kind+" "+s.Name+" (max window)", maxOf, true)
-		if err != nil {
-			return nil, err
+		for _, agg := range []struct {
+			name   string
+			reduce func([]float64) float64
+		}{{"max", maxOf}, {"mean", meanOf}} {
+			sys, err := d.system(r, kind, s.Name, kind+" "+s.Name+" ("+agg.name+" window)", agg.reduce, true)
+			if err != nil {
+				return nil, err
+			}
+			sys.primary = i == 0 && agg.name == "max"
+			out = append(out, sys)
 		}
-		sys.primary = i == 0
-		out = append(out, sys)
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("syscalls: the %s model gave no validation scores", kind)
