@@ -48,7 +48,7 @@ func TestVAEGANRunResumesBitIdentically(t *testing.T) {
 	for _, s := range m.Systems {
 		names = append(names, s.Name)
 	}
-	if got := strings.Join(names[:6], ", "); got != "vaegan dr (max window), vaegan dr (mean window), vaegan reconstruction (max window), vaegan reconstruction (mean window), vaegan discriminator (max window), vaegan discriminator (mean window)" {
+	if got := strings.Join(names[:6], ", "); got != "vaegan dr (max call), vaegan dr (mean call), vaegan reconstruction (max call), vaegan reconstruction (mean call), vaegan discriminator (max call), vaegan discriminator (mean call)" {
 		t.Fatalf("systems: %s", got)
 	}
 	u := unitLosses(t, out)[0]

@@ -34,8 +34,9 @@ func newWindows(b *graph.Builder, batch, steps, dim int) *windows {
 	return w
 }
 
-// fill embeds windows idx of ex (the first T of their T+1 ids; padding
-// ids give zero vectors and are masked out).
+// fill embeds windows idx of ex: the last T of their T+1 ids, the calls a
+// next-call model scores at the same positions (padding ids give zero
+// vectors and are masked out).
 func (w *windows) fill(m *Model, ex models.Examples, idx []int) error {
 	k := len(idx)
 	if k < 1 || k > w.B {
@@ -53,7 +54,7 @@ func (w *windows) fill(m *Model, ex models.Examples, idx []int) error {
 	for i, e := range idx {
 		ids := ex.IntAt(e)
 		for t := 0; t < w.T; t++ {
-			id := ids[t]
+			id := ids[t+1]
 			if id == models.Pad {
 				continue
 			}
@@ -73,7 +74,7 @@ func (w *windows) fill(m *Model, ex models.Examples, idx []int) error {
 	for i, e := range idx {
 		ids := ex.IntAt(e)
 		for t := 0; t < w.T; t++ {
-			if ids[t] != models.Pad {
+			if ids[t+1] != models.Pad {
 				m := w.maskBuf[(t*w.B+i)*E:][:E]
 				for j := range m {
 					m[j] = scale

@@ -27,41 +27,47 @@ func (n *evalNet) each(m *Model, ex models.Examples, idx []int, read func(k int)
 }
 
 // windowScores reads the last run's outputs: for each of the batch's
-// first k windows, the mean squared error of its calls' embeddings
-// (decoding z = μ) and 1 - D(x).
-func (n *evalNet) windowScores(k int) (recon, fake []float64, err error) {
+// first k windows, the squared reconstruction error of each call's
+// embedding (its mean over the dimensions; 0 at padding), the window's
+// mean over its real calls, and 1 - D(x).
+func (n *evalNet) windowScores(k int) (perCall [][]float64, recon, fake []float64, err error) {
 	T, B, E := n.in.T, n.in.B, n.in.E
 	xr, err := graph.Float32s(n.recon)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	logits, err := graph.Float32s(n.logit)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if len(logits) != B || len(xr) != T*B*E {
-		return nil, nil, fmt.Errorf("vaegan: eval outputs of %d and %d values", len(xr), len(logits))
+		return nil, nil, nil, fmt.Errorf("vaegan: eval outputs of %d and %d values", len(xr), len(logits))
 	}
 	for i := 0; i < k; i++ {
+		calls := make([]float64, T)
 		var se float64
 		for t := 0; t < T; t++ {
 			off := (t*B + i) * E
 			if n.in.maskBuf[off] == 0 {
 				continue
 			}
+			var c float64
 			for j := 0; j < E; j++ {
 				d := float64(xr[off+j]) - float64(n.in.xBuf[off+j])
-				se += d * d
+				c += d * d
 			}
+			calls[t] = c / float64(E)
+			se += c
 		}
 		r := 0.0
 		if n.in.real[i] > 0 {
 			r = se / float64(n.in.real[i]*E)
 		}
+		perCall = append(perCall, calls)
 		recon = append(recon, r)
 		fake = append(fake, 1-1/(1+math.Exp(-float64(logits[i]))))
 	}
-	return recon, fake, nil
+	return perCall, recon, fake, nil
 }
 
 // scorer scores windows with the eval net.
@@ -70,21 +76,25 @@ type scorer struct {
 	net *evalNet
 }
 
-// Score returns per window "dr" (the DR-score (1-λ)·R + λ·(1-D(x))),
-// "reconstruction" (R: the mean squared error of its calls' embeddings,
-// decoding z = μ) and "discriminator" (1 - D(x), D the probability that
-// the window is real).
+// Score returns, per window and call t of its last T (Width T, as a
+// next-call model's positions): "dr" (the DR-score (1-λ)·R + λ·(1-D(x))),
+// "reconstruction" (R: the squared error of the call's reconstructed
+// embedding, decoding z = μ, averaged over its dimensions) and
+// "discriminator" (1 - D(x), D the probability that the window is real,
+// the same at every call of the window). Padded calls score 0.
 func (s *scorer) Score(ex models.Examples, idx []int) ([]models.Score, error) {
-	lambda := s.m.Config.Lambda
-	dr := models.Score{Name: "dr", Width: 1}
-	rec := models.Score{Name: "reconstruction", Width: 1}
-	dis := models.Score{Name: "discriminator", Width: 1}
+	lambda, T := s.m.Config.Lambda, s.m.Config.Steps
+	dr := models.Score{Name: "dr", Width: T}
+	rec := models.Score{Name: "reconstruction", Width: T}
+	dis := models.Score{Name: "discriminator", Width: T}
 	err := s.net.each(s.m, ex, idx, func(k int) error {
-		r, f, err := s.net.windowScores(k)
-		for i := range r {
-			rec.Values = append(rec.Values, r[i])
-			dis.Values = append(dis.Values, f[i])
-			dr.Values = append(dr.Values, (1-lambda)*r[i]+lambda*f[i])
+		calls, _, fake, err := s.net.windowScores(k)
+		for i := range calls {
+			for _, r := range calls[i] {
+				rec.Values = append(rec.Values, r)
+				dis.Values = append(dis.Values, fake[i])
+				dr.Values = append(dr.Values, (1-lambda)*r+lambda*fake[i])
+			}
 		}
 		return err
 	})

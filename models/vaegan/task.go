@@ -176,7 +176,7 @@ func (t *task) ValidationLoss() (float64, bool, error) {
 	var sum float64
 	calls := 0
 	err := t.eval.each(t.m, t.ex, t.valIdx, func(k int) error {
-		recon, _, err := t.eval.windowScores(k)
+		_, recon, _, err := t.eval.windowScores(k)
 		for i, r := range recon {
 			n := t.eval.in.real[i]
 			sum += r * float64(n)

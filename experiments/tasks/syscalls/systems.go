@@ -23,24 +23,30 @@ type system struct {
 // modelSystems are the model's systems. A next-call model's per-position
 // scores give the seed's system (a trace scores the largest 1 - p(call) of
 // its calls) and Kim et al.'s (the mean negative log-likelihood of its
-// calls); a window model's scores (one value per window, e.g. the
-// VAE-GAN's) each give two systems, a trace scoring its largest window or
-// the mean over its calls of their windows' scores. The system a single model of an ensemble is shown by is marked
-// primary (the mean NLL; a window model's first score).
+// calls). Any other model's scores, per position (Width = window length)
+// or per window (Width 1, given to every call the window scores), each
+// give two systems: a trace scores its largest call, or the mean over its
+// calls. The system a single model of an ensemble is shown by is marked
+// primary (the mean NLL; another model's first score, largest call).
 func (d *data) modelSystems(r tasks.Result, kind string) ([]system, error) {
 	if _, ok := r.Named("validation", "one_minus_p"); ok {
 		return d.nextCallSystems(r, kind)
 	}
+	L := d.cfg.Windows.Length
 	var out []system
 	for i, s := range r.Scores["validation"] {
-		if s.Width != 1 {
-			return nil, fmt.Errorf("syscalls: the %s model's score %q has width %d: neither a next-call model's (one_minus_p and nll per call) nor a window score", kind, s.Name, s.Width)
+		if s.Width != 1 && s.Width != L {
+			return nil, fmt.Errorf("syscalls: the %s model's score %q has width %d: want one value per call of a window (%d) or per window (1)", kind, s.Name, s.Width, L)
+		}
+		unit := "call"
+		if s.Width == 1 {
+			unit = "window"
 		}
 		for _, agg := range []struct {
 			name   string
 			reduce func([]float64) float64
 		}{{"max", maxOf}, {"mean", meanOf}} {
-			sys, err := d.system(r, kind, s.Name, kind+" "+s.Name+" ("+agg.name+" window)", agg.reduce, true)
+			sys, err := d.system(r, kind, s.Name, fmt.Sprintf("%s %s (%s %s)", kind, s.Name, agg.name, unit), agg.reduce, s.Width == 1)
 			if err != nil {
 				return nil, err
 			}
