@@ -65,9 +65,9 @@ func newTask(m *Model, ex models.Examples, trainIdx, valIdx []int, batch, evalBa
 }
 
 // FitEmbeddings trains word2vec (skip-gram, window 5, no subwords) on the
-// calls of windows idx of ex and stores a vector per call id in Embed
-// (zero for ids it never saw), scaled so that their values have a root
-// mean square of 1.
+// calls of windows idx of ex and stores a vector per call id in Embed,
+// scaled so that their values have a root mean square of 1; ids it never
+// saw get random vectors of that scale.
 func (m *Model) FitEmbeddings(ex models.Examples, idx []int) error {
 	var sentences [][]string
 	for _, i := range idx {
@@ -87,12 +87,14 @@ func (m *Model) FitEmbeddings(ex models.Examples, idx []int) error {
 	}
 	E, data := m.Config.Embedding, m.Embed.Data()
 	clear(data)
+	seen := make([]bool, m.Config.Vocab)
 	for _, w := range w2v.Words() {
 		id, err := strconv.Atoi(w)
 		if err != nil || id < 0 || id >= m.Config.Vocab {
 			continue
 		}
 		copy(data[id*E:(id+1)*E], w2v.Vector(w))
+		seen[id] = true
 	}
 	// Unit scale: word2vec's vectors are small, and the reconstruction
 	// error (and its gradients) scale with them.
@@ -108,6 +110,19 @@ func (m *Model) FitEmbeddings(ex models.Examples, idx []int) error {
 		k := float32(1 / math.Sqrt(ss/float64(n)))
 		for i := range data {
 			data[i] *= k
+		}
+	}
+	// A call never seen in training (the task's unknown id included) gets
+	// a random vector of the same scale, far from everything the decoder
+	// learned to produce: zero would be the easiest target to reconstruct.
+	rng := rand.New(rand.NewPCG(word2vecSeed, 1))
+	for id := 0; id < m.Config.Vocab; id++ {
+		row := data[id*E : (id+1)*E]
+		if seen[id] {
+			continue
+		}
+		for j := range row {
+			row[j] = float32(rng.NormFloat64())
 		}
 	}
 	return nil
