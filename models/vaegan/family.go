@@ -41,6 +41,12 @@ type Section struct {
 	DRounds int `mapstructure:"d_rounds" json:"d_rounds"`
 	// Word2VecEpochs trains the call embeddings (skip-gram, window 5).
 	Word2VecEpochs int `mapstructure:"word2vec_epochs" json:"word2vec_epochs"`
+	// InversionSteps turns on MAD-GAN's latent inversion when scoring: z,
+	// started at μ, takes this many Adam steps (rate InversionLR) towards
+	// the z whose decoding reconstructs the window best, and the scores
+	// "dr_inverted" and "reconstruction_inverted" use it; 0 is off.
+	InversionSteps int     `mapstructure:"inversion_steps" json:"inversion_steps"`
+	InversionLR    float64 `mapstructure:"inversion_lr" json:"inversion_lr"`
 }
 
 // Family is the VAE-GAN family (kind "vaegan").
@@ -58,7 +64,7 @@ func (Family) Kind() string { return "vaegan" }
 // (KL 1e-3, adversarial 0.1), λ 0.5, one update of each per step.
 func (Family) Defaults() any {
 	return &Section{Embedding: 32, Hidden: 60, Latent: 10, KLWeight: 1e-3, AdversarialWeight: 0.1, Lambda: 0.5,
-		GRounds: 1, DRounds: 1, Word2VecEpochs: 5}
+		GRounds: 1, DRounds: 1, Word2VecEpochs: 5, InversionLR: 0.05}
 }
 
 // TrainDefaults are the benchmark's: batches of 64, Adam 1e-3.
@@ -85,6 +91,9 @@ func (Family) Validate(section any, in models.Input) error {
 	if s.GRounds < 1 || s.DRounds < 1 {
 		errs = append(errs, fmt.Errorf("model: g_rounds %d and d_rounds %d must be positive", s.GRounds, s.DRounds))
 	}
+	if s.InversionSteps < 0 || s.InversionLR <= 0 {
+		errs = append(errs, fmt.Errorf("model: inversion_steps %d must not be negative and inversion_lr %v must be positive", s.InversionSteps, s.InversionLR))
+	}
 	if s.Word2VecEpochs < 1 {
 		errs = append(errs, fmt.Errorf("model.word2vec_epochs: %d must be positive", s.Word2VecEpochs))
 	}
@@ -101,6 +110,8 @@ type Config struct {
 	KLWeight, AdversarialWeight float64
 	Lambda                      float64
 	GRounds, DRounds, W2VEpochs int
+	InversionSteps              int
+	InversionLR                 float64
 }
 
 // New creates a model for windows of in.
@@ -114,7 +125,8 @@ func (f Family) New(section any, in models.Input, rng *rand.Rand) (models.Model,
 	s := section.(*Section)
 	return New(Config{Vocab: in.Vocab, Steps: in.IntShape[0] - 1, Embedding: s.Embedding, Hidden: s.Hidden, Latent: s.Latent,
 		KLWeight: s.KLWeight, AdversarialWeight: s.AdversarialWeight, Lambda: s.Lambda,
-		GRounds: s.GRounds, DRounds: s.DRounds, W2VEpochs: s.Word2VecEpochs}, rng)
+		GRounds: s.GRounds, DRounds: s.DRounds, W2VEpochs: s.Word2VecEpochs,
+		InversionSteps: s.InversionSteps, InversionLR: s.InversionLR}, rng)
 }
 
 // Tiny is a model of a few thousand parameters, for tests and the GPU

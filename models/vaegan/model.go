@@ -98,7 +98,14 @@ func (m *Model) Scorer(batch int, factory graph.RunnerFactory) (models.Scorer, e
 	if err != nil {
 		return nil, err
 	}
-	return &scorer{m: m, net: n}, nil
+	s := &scorer{m: m, net: n}
+	if m.Config.InversionSteps > 0 {
+		if s.inv, err = m.buildInverter(batch, factory); err != nil {
+			_ = n.Runner.Close()
+			return nil, err
+		}
+	}
+	return s, nil
 }
 
 // WriteSummary prints the layer table and the total parameter count.

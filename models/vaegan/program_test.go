@@ -19,7 +19,7 @@ import (
 func TestProgramExecutorMatchesTape(t *testing.T) {
 	ex := cyclic(60, 10, 8, 5, rand.New(rand.NewPCG(2, 2)))
 	cfg := Config{Vocab: 8, Steps: 8, Embedding: 6, Hidden: 8, Latent: 3, KLWeight: 1e-2, AdversarialWeight: 0.1,
-		Lambda: 0.5, GRounds: 1, DRounds: 2, W2VEpochs: 2}
+		Lambda: 0.5, GRounds: 1, DRounds: 2, W2VEpochs: 2, InversionSteps: 5, InversionLR: 0.05}
 	run := func(f graph.RunnerFactory) (*Model, trainers.Result, []models.Score) {
 		m, err := New(cfg, rand.New(rand.NewPCG(1, 1)))
 		if err != nil {

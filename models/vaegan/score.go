@@ -43,37 +43,27 @@ func (n *evalNet) windowScores(k int) (perCall [][]float64, recon, fake []float6
 	if len(logits) != B || len(xr) != T*B*E {
 		return nil, nil, nil, fmt.Errorf("vaegan: eval outputs of %d and %d values", len(xr), len(logits))
 	}
+	perCall = callErrors(xr, n.in, k)
 	for i := 0; i < k; i++ {
-		calls := make([]float64, T)
-		var se float64
-		for t := 0; t < T; t++ {
-			off := (t*B + i) * E
-			if n.in.maskBuf[off] == 0 {
-				continue
-			}
-			var c float64
-			for j := 0; j < E; j++ {
-				d := float64(xr[off+j]) - float64(n.in.xBuf[off+j])
-				c += d * d
-			}
-			calls[t] = c / float64(E)
-			se += c
-		}
 		r := 0.0
 		if n.in.real[i] > 0 {
-			r = se / float64(n.in.real[i]*E)
+			for _, c := range perCall[i] {
+				r += c
+			}
+			r /= float64(n.in.real[i])
 		}
-		perCall = append(perCall, calls)
 		recon = append(recon, r)
 		fake = append(fake, 1-1/(1+math.Exp(-float64(logits[i]))))
 	}
 	return perCall, recon, fake, nil
 }
 
-// scorer scores windows with the eval net.
+// scorer scores windows with the eval net (and the inverter when latent
+// inversion is on).
 type scorer struct {
 	m   *Model
 	net *evalNet
+	inv *inverter
 }
 
 // Score returns, per window and call t of its last T (Width T, as a
@@ -81,14 +71,22 @@ type scorer struct {
 // "reconstruction" (R: the squared error of the call's reconstructed
 // embedding, decoding z = μ, averaged over its dimensions) and
 // "discriminator" (1 - D(x), D the probability that the window is real,
-// the same at every call of the window). Padded calls score 0.
+// the same at every call of the window); with latent inversion also
+// "dr_inverted" and "reconstruction_inverted", decoding the inverted z.
+// Padded calls score 0.
 func (s *scorer) Score(ex models.Examples, idx []int) ([]models.Score, error) {
 	lambda, T := s.m.Config.Lambda, s.m.Config.Steps
 	dr := models.Score{Name: "dr", Width: T}
 	rec := models.Score{Name: "reconstruction", Width: T}
 	dis := models.Score{Name: "discriminator", Width: T}
+	drInv := models.Score{Name: "dr_inverted", Width: T}
+	recInv := models.Score{Name: "reconstruction_inverted", Width: T}
+	start := 0
 	err := s.net.each(s.m, ex, idx, func(k int) error {
 		calls, _, fake, err := s.net.windowScores(k)
+		if err != nil {
+			return err
+		}
 		for i := range calls {
 			for _, r := range calls[i] {
 				rec.Values = append(rec.Values, r)
@@ -96,9 +94,34 @@ func (s *scorer) Score(ex models.Examples, idx []int) ([]models.Score, error) {
 				dr.Values = append(dr.Values, (1-lambda)*r+lambda*fake[i])
 			}
 		}
-		return err
+		if s.inv != nil {
+			inverted, err := s.inv.invert(ex, idx[start:start+k])
+			if err != nil {
+				return err
+			}
+			for i := range inverted {
+				for _, r := range inverted[i] {
+					recInv.Values = append(recInv.Values, r)
+					drInv.Values = append(drInv.Values, (1-lambda)*r+lambda*fake[i])
+				}
+			}
+		}
+		start += k
+		return nil
 	})
-	return []models.Score{dr, rec, dis}, err
+	out := []models.Score{dr, rec, dis}
+	if s.inv != nil {
+		out = append(out, drInv, recInv)
+	}
+	return out, err
 }
 
-func (s *scorer) Close() error { return s.net.Runner.Close() }
+func (s *scorer) Close() error {
+	err := s.net.Runner.Close()
+	if s.inv != nil {
+		if e := s.inv.Close(); err == nil {
+			err = e
+		}
+	}
+	return err
+}
