@@ -64,16 +64,23 @@ func TestLoginsRunEvalAndResume(t *testing.T) {
 		t.Fatalf("eval from the saved model: AUC %v, run %v", a, b)
 	}
 
-	// Interrupt a second run once its first checkpoint exists, then resume.
+	interruptAndResume(t, cfg, out)
+}
+
+// interruptAndResume runs cfg again, cancels it once its first checkpoint
+// exists, resumes it, and checks that it ends as the uninterrupted run in
+// out did (losses and scores).
+func interruptAndResume(t *testing.T, cfg Config, out string) {
+	t.Helper()
 	cut := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
 		defer cancel()
-		for range 400 {
+		for range 2000 {
 			if m, _ := filepath.Glob(filepath.Join(cut, "checkpoints", "all", "step-*")); len(m) > 0 {
 				return
 			}
-			time.Sleep(5 * time.Millisecond)
+			time.Sleep(2 * time.Millisecond)
 		}
 	}()
 	if _, err := Run(ctx, cfg, RunOptions{Out: cut}); err == nil {
@@ -83,8 +90,7 @@ func TestLoginsRunEvalAndResume(t *testing.T) {
 	if _, err := Run(context.Background(), cfg, RunOptions{Out: cut}); err != nil {
 		t.Fatal(err)
 	}
-	a, b := unitResult(t, out), unitResult(t, cut)
-	if a != b {
+	if a, b := unitResult(t, out), unitResult(t, cut); a != b {
 		t.Fatalf("resumed run differs from the uninterrupted one:\n%.300s\n%.300s", b, a)
 	}
 }

@@ -2,10 +2,8 @@ package experiments
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/vigil-ml/vigil/experiments/tasks/syscalls"
 )
@@ -55,27 +53,7 @@ func TestVAEGANRunResumesBitIdentically(t *testing.T) {
 	if len(u.UpdateLoss["generator"]) != 4 || len(u.UpdateLoss["discriminator"]) != 4 {
 		t.Fatalf("per-update losses %v", u.UpdateLoss)
 	}
-	cut := t.TempDir()
-	ctx, cancel := context.WithCancel(context.Background())
-	go func() {
-		defer cancel()
-		for range 1000 {
-			if m, _ := filepath.Glob(filepath.Join(cut, "checkpoints", "all", "step-*")); len(m) > 0 {
-				return
-			}
-			time.Sleep(2 * time.Millisecond)
-		}
-	}()
-	if _, err := Run(ctx, cfg, RunOptions{Out: cut}); err == nil {
-		t.Log("the run finished before the interruption")
-	}
-	cancel()
-	if _, err := Run(context.Background(), cfg, RunOptions{Out: cut}); err != nil {
-		t.Fatal(err)
-	}
-	if a, b := unitResult(t, out), unitResult(t, cut); a != b {
-		t.Fatalf("resumed run differs from the uninterrupted one:\n%.300s\n%.300s", b, a)
-	}
+	interruptAndResume(t, cfg, out)
 }
 
 // TestVAEGANDetectsPlantedAttacks: on synthetic traces (planted attack

@@ -29,8 +29,9 @@ type system struct {
 // calls. The system a single model of an ensemble is shown by is marked
 // primary (the mean NLL; another model's first score, largest call).
 func (d *data) modelSystems(r tasks.Result, kind string) ([]system, error) {
+	at := d.placement()
 	if _, ok := r.Named("validation", "one_minus_p"); ok {
-		return d.nextCallSystems(r, kind)
+		return d.nextCallSystems(r, at, kind)
 	}
 	L := d.cfg.Windows.Length
 	var out []system
@@ -46,7 +47,7 @@ func (d *data) modelSystems(r tasks.Result, kind string) ([]system, error) {
 			name   string
 			reduce func([]float64) float64
 		}{{"max", maxOf}, {"mean", meanOf}} {
-			sys, err := d.system(r, kind, s.Name, fmt.Sprintf("%s %s (%s %s)", kind, s.Name, agg.name, unit), agg.reduce, s.Width == 1)
+			sys, err := d.system(r, at, kind, s.Name, fmt.Sprintf("%s %s (%s %s)", kind, s.Name, agg.name, unit), agg.reduce, s.Width == 1)
 			if err != nil {
 				return nil, err
 			}
@@ -61,13 +62,13 @@ func (d *data) modelSystems(r tasks.Result, kind string) ([]system, error) {
 }
 
 // nextCallSystems are a next-call model's systems (see modelSystems).
-func (d *data) nextCallSystems(r tasks.Result, kind string) ([]system, error) {
+func (d *data) nextCallSystems(r tasks.Result, at placement, kind string) ([]system, error) {
 	var out []system
 	for _, agg := range []struct {
 		score, name string
 		reduce      func([]float64) float64
 	}{{"one_minus_p", kind + " max(1-p)", maxOf}, {"nll", kind + " mean NLL", meanOf}} {
-		sys, err := d.system(r, kind, agg.score, agg.name, agg.reduce, false)
+		sys, err := d.system(r, at, kind, agg.score, agg.name, agg.reduce, false)
 		if err != nil {
 			return nil, err
 		}
@@ -77,13 +78,25 @@ func (d *data) nextCallSystems(r tasks.Result, kind string) ([]system, error) {
 	return out, nil
 }
 
+// placement is where the scoring windows of the validation and test
+// traces sit, computed once for all of a model's systems.
+type placement struct {
+	val, test           []trace
+	valWhere, testWhere []window
+}
+
+func (d *data) placement() placement {
+	L, c := d.cfg.Windows.Length, d.cfg.Windows.ScoreContext
+	test := d.test()
+	return placement{val: d.val, test: test, valWhere: scorePositions(d.val, L, c), testWhere: scorePositions(test, L, c)}
+}
+
 // system reads score name of the validation and test sets, per call (a
 // window score given to every call its window scores), and reduces each
 // trace's calls.
-func (d *data) system(r tasks.Result, kind, name, title string, reduce func([]float64) float64, perWindow bool) (system, error) {
+func (d *data) system(r tasks.Result, at placement, kind, name, title string, reduce func([]float64) float64, perWindow bool) (system, error) {
 	L := d.cfg.Windows.Length
-	get := func(set string, ts []trace) ([][]float64, error) {
-		where := scorePositions(ts, L, d.cfg.Windows.ScoreContext)
+	get := func(set string, ts []trace, where []window) ([][]float64, error) {
 		s, ok := r.Named(set, name)
 		if !ok {
 			return nil, fmt.Errorf("syscalls: the %s model gave no %q score for %s", kind, name, set)
@@ -100,11 +113,11 @@ func (d *data) system(r tasks.Result, kind, name, title string, reduce func([]fl
 		}
 		return callScores(ts, where, values, L, math.NaN()), nil
 	}
-	vc, err := get("validation", d.val)
+	vc, err := get("validation", at.val, at.valWhere)
 	if err != nil {
 		return system{}, err
 	}
-	tc, err := get("test", d.test())
+	tc, err := get("test", at.test, at.testWhere)
 	if err != nil {
 		return system{}, err
 	}
