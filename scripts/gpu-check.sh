@@ -6,14 +6,21 @@
 #      and seed ConvVAE train and eval programs, resident Adam steps replayed
 #      as a CUDA graph, workers sharing the GPU), with VIGIL_EXPECT_GPU=1 so
 #      that a GPU that cannot be opened fails them instead of skipping them;
-#   2. if compute-sanitizer is found and SANITIZE_S allows: the kernel tests
-#      under memcheck, and the reduction kernels' tests under racecheck;
+#   2. every family on the GPU: the self-test's probes (ConvVAE, LSTM, IP
+#      Insights, VAE-GAN) with their margin, and the TestGPU* runs of
+#      experiments.test (each family trained on the GPU against the CPU
+#      program or the tape) and cli.test;
 #   3. the devices listing and self-test of vigil-cuda;
-#   4. the seed ConvVAE training throughput against PyTorch on the same GPU
-#      (PEERS/torch_convvae.py ... cuda), STEPS steps each, in this run;
+#   4. training throughput against PyTorch on the same GPU, STEPS steps
+#      each, in this run: the seed ConvVAE (PEERS/torch_convvae.py ... cuda),
+#      the LSTM language model (torch_lstm_lm.py) and the LSTM VAE-GAN
+#      (torch_lstm_vaegan.py);
 #   5. the quickstart config end to end: on the GPU with train.workers=1 and
 #      CUDA_LAUNCH_BLOCKING=1 first (an error names the failing launch),
-#      then with the default workers, then on the CPU.
+#      then with the default workers, then on the CPU; then the quickstarts
+#      of the other families (hids, vaegan, ipinsights) on the GPU;
+#   6. if compute-sanitizer is found and SANITIZE_S allows: the kernel tests
+#      under memcheck, and the reduction kernels' tests under racecheck.
 # Usage: PEERS=path/to/peers STEPS=200 OUT=dir SANITIZE_S=150 TOTAL_S=480 scripts/gpu-check.sh
 # Logs go to OUT. Every step has a time limit, and all of them end by
 # TOTAL_S seconds after the start (a step then reports that it timed out).
@@ -37,7 +44,9 @@ lim() {
 	echo $((left < $1 ? (left > 1 ? left : 1) : $1))
 }
 mkdir -p "$OUT"
-[ -d "$B" ] || tar xzf bin/gpu-check.tgz -C bin || exit 1
+# Unpack with xz, or with Python's lzma where xz is not installed.
+[ -d "$B" ] || tar xJf bin/gpu-check.txz -C bin 2>/dev/null ||
+	"$PY" -c 'import tarfile; tarfile.open("bin/gpu-check.txz").extractall("bin")' || exit 1
 OUT=$(cd "$OUT" && pwd)
 export VIGIL_EXPECT_GPU=1
 status=0
@@ -85,6 +94,8 @@ find_cublas() {
 	echo "  (the loader path, ldconfig, Python's nvidia/cu13/lib, nvidia/cublas/lib, torch/lib, \$CONDA_PREFIX/lib, /usr/local/cuda*)"
 	return 1
 }
+nvidia-smi --query-gpu=name,driver_version,memory.total,compute_cap --format=csv,noheader 2>&1 | sed 's/^/GPU: /'
+lscpu | sed -n 's/^Model name: */CPU: /p'
 find_cublas || status=1
 
 # gotest DIR NAME LIMIT ARGS...: runs bin/gpu/NAME.test in DIR, logging to OUT/NAME.log.
@@ -106,6 +117,57 @@ gotest() {
 step "GPU tests (device, exec), VIGIL_EXPECT_GPU=1"
 gotest cuda/device device 150 || status=1
 gotest cuda/exec exec 200 || status=1
+
+step "every family on the GPU: self-test probes, experiments and CLI runs"
+gotest cuda/selftest selftest 120 || status=1
+gotest experiments experiments 300 -test.run '^TestGPU' || status=1
+gotest cmd/internal/cli cli 120 -test.run '^TestGPU' || status=1
+
+step "vigil-cuda devices (CUDA_LAUNCH_BLOCKING=1)"
+CUDA_LAUNCH_BLOCKING=1 timeout "$(lim 120)" "$B/vigil-cuda" devices 2>&1 | tee "$OUT/devices.log" || status=1
+
+step "training throughput against PyTorch on the same GPU (STEPS=$STEPS)"
+# gpubench NAME PKG BENCH UNIT PEER PEERUNIT: vigil's BENCH in PKG's test
+# binary, STEPS steps, against PEERS/PEER ... cuda, and the ratio of their
+# UNIT and PEERUNIT figures.
+gpubench() {
+	local name=$1 pkg=$2 bench=$3 unit=$4 peer=$5 punit=$6 ours theirs o p
+	ours=$(cd "models/$pkg" && timeout "$(lim 120)" "$OLDPWD/$B/$pkg.test" -test.run '^$' -test.bench "^$bench\$" -test.benchtime "${STEPS}x" 2>&1 | tee "$OUT/bench-$pkg.log" | grep '^BenchmarkGPU')
+	theirs=$(timeout "$(lim 120)" "$PY" "$PEERS/$peer" "$STEPS" cuda 2>&1 | tee "$OUT/torch-$pkg.log" | tail -1)
+	echo "vigil:   $ours"
+	echo "pytorch: $theirs"
+	o=$(awk -v u="$unit" '{for (i = 1; i < NF; i++) if ($(i+1) == u) print $i}' <<<"$ours")
+	p=$(sed -nE "s/.*$punit=([0-9.]+).*/\1/p" <<<"$theirs")
+	if [ -n "$o" ] && [ -n "$p" ]; then
+		awk -v o="$o" -v p="$p" -v n="$name" -v u="$unit" 'BEGIN { printf "ratio vigil/pytorch (%s training %s, GPU): %.2fx\n", n, u, o / p }'
+	else
+		echo "no ratio (see $OUT/bench-$pkg.log, $OUT/torch-$pkg.log)"; status=1
+	fi
+}
+gpubench "seed ConvVAE, batch 16" convvae BenchmarkGPUConvVAEStepBatch16 samples/s torch_convvae.py samples_per_s
+gpubench "LSTM language model" lstm BenchmarkGPULSTMLMTrainStep tokens/s torch_lstm_lm.py tokens_per_s
+gpubench "LSTM VAE-GAN" vaegan BenchmarkGPUVAEGANTrainStep windows/s torch_lstm_vaegan.py windows_per_s
+
+step "quickstart end to end: GPU with 1 worker and CUDA_LAUNCH_BLOCKING=1, GPU, CPU"
+# quickstart NAME "VAR=VALUE ..." ARGS...: runs the quickstart config with ARGS
+# and those environment variables.
+quickstart() {
+	local name=$1 vars=$2 start rc
+	shift 2
+	start=$(date +%s)
+	rm -rf "$OUT/quickstart-$name" # a run left there would resume, not train
+	# shellcheck disable=SC2086 # vars is a list of words
+	env $vars timeout "$(lim 150)" "$B/vigil" run "$@" --out "$OUT/quickstart-$name" >"$OUT/quickstart-$name.log" 2>&1
+	rc=$?
+	echo "$name: exit $rc, $(($(date +%s) - start)) s, $(grep -o '"auc": *[0-9.]*' "$OUT/quickstart-$name/metrics.json" 2>/dev/null | head -1)"
+	[ $rc -eq 0 ] || { tail -5 "$OUT/quickstart-$name.log"; status=1; }
+}
+quickstart cuda-1worker-blocking CUDA_LAUNCH_BLOCKING=1 --set device=cuda --set train.workers=1
+quickstart cuda "" --set device=cuda
+quickstart cpu "" --set device=cpu
+for c in hids_quickstart vaegan_quickstart ipinsights_quickstart; do
+	quickstart "$c-cuda" "" "experiments/configs/$c.yaml" --set device=cuda
+done
 
 step "compute-sanitizer: memcheck on the kernel tests, racecheck on the reductions"
 san=$(command -v compute-sanitizer || ls /usr/local/cuda*/bin/compute-sanitizer 2>/dev/null | head -1)
@@ -129,38 +191,4 @@ else
 		esac
 	done
 fi
-
-step "vigil-cuda devices (CUDA_LAUNCH_BLOCKING=1)"
-CUDA_LAUNCH_BLOCKING=1 timeout "$(lim 120)" "$B/vigil-cuda" devices 2>&1 | tee "$OUT/devices.log" || status=1
-
-step "seed ConvVAE training throughput, batch 16 (vigil vs PyTorch, same GPU)"
-ours=$(cd models/convvae && timeout "$(lim 180)" "$OLDPWD/$B/convvae.test" -test.run '^$' -test.bench 'GPUConvVAEStepBatch16$' -test.benchtime "${STEPS}x" 2>&1 | tee "$OUT/bench.log" | grep '^BenchmarkGPU')
-peer=$(timeout "$(lim 180)" "$PY" "$PEERS/torch_convvae.py" "$STEPS" cuda 2>&1 | tee "$OUT/torch.log" | tail -1)
-echo "vigil:   $ours"
-echo "pytorch: $peer"
-o=$(awk '{for (i = 1; i < NF; i++) if ($(i+1) == "samples/s") print $i}' <<<"$ours")
-p=$(sed -nE 's/.*samples_per_s=([0-9.]+).*/\1/p' <<<"$peer")
-if [ -n "$o" ] && [ -n "$p" ]; then
-	awk -v o="$o" -v p="$p" 'BEGIN { printf "ratio vigil/pytorch (seed ConvVAE training samples/s, GPU): %.2fx\n", o / p }'
-else
-	echo "no ratio (see $OUT/bench.log, $OUT/torch.log)"; status=1
-fi
-
-step "quickstart end to end: GPU with 1 worker and CUDA_LAUNCH_BLOCKING=1, GPU, CPU"
-# quickstart NAME "VAR=VALUE ..." ARGS...: runs the quickstart config with ARGS
-# and those environment variables.
-quickstart() {
-	local name=$1 vars=$2 start rc
-	shift 2
-	start=$(date +%s)
-	rm -rf "$OUT/quickstart-$name" # a run left there would resume, not train
-	# shellcheck disable=SC2086 # vars is a list of words
-	env $vars timeout "$(lim 150)" "$B/vigil" run "$@" --out "$OUT/quickstart-$name" >"$OUT/quickstart-$name.log" 2>&1
-	rc=$?
-	echo "$name: exit $rc, $(($(date +%s) - start)) s, $(grep -o '"auc": *[0-9.]*' "$OUT/quickstart-$name/metrics.json" 2>/dev/null | head -1)"
-	[ $rc -eq 0 ] || { tail -5 "$OUT/quickstart-$name.log"; status=1; }
-}
-quickstart cuda-1worker-blocking CUDA_LAUNCH_BLOCKING=1 --set device=cuda --set train.workers=1
-quickstart cuda "" --set device=cuda
-quickstart cpu "" --set device=cpu
 exit $status

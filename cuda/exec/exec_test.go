@@ -22,6 +22,12 @@ func tinyConfig() convvae.Config { return convvae.Tiny() }
 // largest magnitude (sums of many terms lose relative precision near
 // zero), or by more than 1e-4 in the relative 2-norm of the difference.
 func closeTo(name string, got, want []float32, tol float64) error {
+	return closeToScale(name, got, want, tol, 0)
+}
+
+// closeToScale is closeTo with errors measured against at least floor: the
+// magnitude below which a value is compared absolutely.
+func closeToScale(name string, got, want []float32, tol, floor float64) error {
 	if len(got) != len(want) {
 		return fmt.Errorf("%s: %d values, want %d", name, len(got), len(want))
 	}
@@ -32,14 +38,14 @@ func closeTo(name string, got, want []float32, tol float64) error {
 	worst, at := 0.0, -1
 	for i := range got {
 		g, w := float64(got[i]), float64(want[i])
-		e := math.Abs(g-w) / math.Max(math.Abs(w), 1e-2*scale+1e-30)
+		e := math.Abs(g-w) / math.Max(math.Abs(w), math.Max(1e-2*scale, floor)+1e-30)
 		if !(e <= worst) { // NaN counts as worst
 			worst, at = e, i
 		}
 		d2 += (g - w) * (g - w)
 		w2 += w * w
 	}
-	norm := math.Sqrt(d2 / math.Max(w2, 1e-300))
+	norm := math.Sqrt(d2 / math.Max(w2, math.Max(float64(len(want))*floor*floor, 1e-300)))
 	if *verbose {
 		fmt.Printf("%-32s worst %.3g norm %.3g\n", name, worst, norm)
 	}

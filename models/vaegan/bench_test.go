@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/vigil-ml/vigil/graph"
 	"github.com/vigil-ml/vigil/models"
 	"github.com/vigil-ml/vigil/trainers"
 )
@@ -13,7 +14,11 @@ import (
 // in 32 dimensions, LSTMs of 60, latent 10, batches of 64, and the step's
 // two updates (encoder/decoder, then discriminator), each with its Adam
 // update; it reports windows per second.
-func BenchmarkVAEGANTrainStep(b *testing.B) {
+func BenchmarkVAEGANTrainStep(b *testing.B) { benchTrainStep(b, nil) }
+
+// benchTrainStep runs BenchmarkVAEGANTrainStep's step with the nets run by
+// factory's runners (nil: the tape).
+func benchTrainStep(b *testing.B, factory graph.RunnerFactory) {
 	const T, B = 32, 64
 	cfg := Config{Vocab: 341, Steps: T, Embedding: 32, Hidden: 60, Latent: 10, KLWeight: 1e-3, AdversarialWeight: 0.1,
 		Lambda: 0.5, GRounds: 1, DRounds: 1, W2VEpochs: 1}
@@ -26,7 +31,7 @@ func BenchmarkVAEGANTrainStep(b *testing.B) {
 	for range B * (T + 1) {
 		ex.Int = append(ex.Int, int32(rng.IntN(cfg.Vocab)))
 	}
-	tk, err := newTask(m, ex, seq(0, B), nil, B, B, nil)
+	tk, err := newTask(m, ex, seq(0, B), nil, B, B, factory)
 	if err != nil {
 		b.Fatal(err)
 	}
