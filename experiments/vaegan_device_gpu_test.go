@@ -19,7 +19,13 @@ import (
 // on an H200 (whose expf and tanhf differ from the host's in the last
 // bits).
 func TestGPUVAEGANRunMatchesTheCPUProgram(t *testing.T) {
-	cfg := tinyVAEGAN(t, "train.lr=0.002")
+	t.Run("window", func(t *testing.T) { gpuVAEGANMatchesCPU(t, tinyVAEGAN(t, "train.lr=0.002")) })
+	t.Run("calls+corruption", func(t *testing.T) {
+		gpuVAEGANMatchesCPU(t, tinyVAEGAN(t, "train.lr=0.002", "model.discriminator=calls", "model.corruption=0.25"))
+	})
+}
+
+func gpuVAEGANMatchesCPU(t *testing.T, cfg Config) {
 	cfg.Executor = "program"
 	cpuOut, gpuOut := t.TempDir(), t.TempDir()
 	if _, err := Run(context.Background(), cfg, RunOptions{Out: cpuOut}); err != nil {

@@ -41,6 +41,18 @@ type Section struct {
 	DRounds int `mapstructure:"d_rounds" json:"d_rounds"`
 	// Word2VecEpochs trains the call embeddings (skip-gram, window 5).
 	Word2VecEpochs int `mapstructure:"word2vec_epochs" json:"word2vec_epochs"`
+	// Corruption, when positive, shows the discriminator a fourth kind of
+	// fake: training windows with each call replaced, at this rate (and
+	// at least one per window), by another call seen in training. 0 is
+	// MAD-GAN's discriminator (real windows against reconstructions and
+	// prior samples), which can tell real windows from generated ones by
+	// their calls lying on the vocabulary's embeddings alone.
+	Corruption float64 `mapstructure:"corruption" json:"corruption"`
+	// Discriminator is what the discriminator judges: "window" (one logit
+	// from its LSTM's last state, as the benchmark peer) or "calls" (a
+	// logit at every call from the state after it, as MAD-GAN's
+	// discriminator, which also scores every time step).
+	Discriminator string `mapstructure:"discriminator" json:"discriminator"`
 	// InversionSteps turns on MAD-GAN's latent inversion when scoring: z,
 	// started at μ, takes this many Adam steps (rate InversionLR) towards
 	// the z whose decoding reconstructs the window best, and the scores
@@ -64,7 +76,7 @@ func (Family) Kind() string { return "vaegan" }
 // (KL 1e-3, adversarial 0.1), λ 0.5, one update of each per step.
 func (Family) Defaults() any {
 	return &Section{Embedding: 32, Hidden: 60, Latent: 10, KLWeight: 1e-3, AdversarialWeight: 0.1, Lambda: 0.5,
-		GRounds: 1, DRounds: 1, Word2VecEpochs: 5, InversionLR: 0.05}
+		GRounds: 1, DRounds: 1, Word2VecEpochs: 5, InversionLR: 0.05, Discriminator: "window"}
 }
 
 // TrainDefaults are the benchmark's: batches of 64, Adam 1e-3.
@@ -94,6 +106,12 @@ func (Family) Validate(section any, in models.Input) error {
 	if s.InversionSteps < 0 || s.InversionLR <= 0 {
 		errs = append(errs, fmt.Errorf("model: inversion_steps %d must not be negative and inversion_lr %v must be positive", s.InversionSteps, s.InversionLR))
 	}
+	if s.Discriminator != "window" && s.Discriminator != "calls" {
+		errs = append(errs, fmt.Errorf("model.discriminator: %q is neither \"window\" nor \"calls\"", s.Discriminator))
+	}
+	if !(s.Corruption >= 0 && s.Corruption < 1) {
+		errs = append(errs, fmt.Errorf("model.corruption: %v is not in [0, 1)", s.Corruption))
+	}
 	if s.Word2VecEpochs < 1 {
 		errs = append(errs, fmt.Errorf("model.word2vec_epochs: %d must be positive", s.Word2VecEpochs))
 	}
@@ -112,6 +130,8 @@ type Config struct {
 	GRounds, DRounds, W2VEpochs int
 	InversionSteps              int
 	InversionLR                 float64
+	Corruption                  float64 // see Section.Corruption
+	PerCall                     bool    // the discriminator judges every call
 }
 
 // New creates a model for windows of in.
@@ -126,7 +146,8 @@ func (f Family) New(section any, in models.Input, rng *rand.Rand) (models.Model,
 	return New(Config{Vocab: in.Vocab, Steps: in.IntShape[0] - 1, Embedding: s.Embedding, Hidden: s.Hidden, Latent: s.Latent,
 		KLWeight: s.KLWeight, AdversarialWeight: s.AdversarialWeight, Lambda: s.Lambda,
 		GRounds: s.GRounds, DRounds: s.DRounds, W2VEpochs: s.Word2VecEpochs,
-		InversionSteps: s.InversionSteps, InversionLR: s.InversionLR}, rng)
+		InversionSteps: s.InversionSteps, InversionLR: s.InversionLR, Corruption: s.Corruption,
+		PerCall: s.Discriminator == "calls"}, rng)
 }
 
 // Tiny is a model of a few thousand parameters, for tests and the GPU

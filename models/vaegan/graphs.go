@@ -19,7 +19,7 @@ type genNet struct {
 func (m *Model) buildGen(batch int, factory graph.RunnerFactory) (*genNet, error) {
 	c := m.Config
 	b := graph.NewBuilder(m.Reg, graph.Train)
-	n := &genNet{in: newWindows(b, batch, c.Steps, c.Embedding)}
+	n := &genNet{in: newWindows(b, batch, c.Steps, c.Embedding, c.PerCall)}
 	mu, logVar, err := m.encode(b, n.in.x)
 	if err != nil {
 		return nil, err
@@ -44,7 +44,7 @@ func (m *Model) buildGen(batch int, factory graph.RunnerFactory) (*genNet, error
 	if err != nil {
 		return nil, err
 	}
-	adv, err := bce(b, fake, n.in.rowW, 1)
+	adv, err := bce(b, fake, n.in.judged(), 1)
 	if err != nil {
 		return nil, err
 	}
@@ -63,17 +63,25 @@ func (m *Model) buildGen(batch int, factory graph.RunnerFactory) (*genNet, error
 // discNet is the discriminator's update: BCE(D(x), real) + BCE(D(x̂),
 // fake) + BCE(D(G(z)), fake) with x̂ the reconstruction of the step's
 // first update (an input: no gradient reaches the generator) and z drawn
-// from the prior, differentiated with respect to the discriminator only.
+// from the prior, differentiated with respect to the discriminator only;
+// with Config.Corruption, + BCE(D(x̃), fake) for x̃ the corrupted windows.
 type discNet struct {
-	in     *windows
-	recon  *G.Node // x̂ input [T, B, E]
-	Runner graph.Runner
+	in      *windows
+	recon   *G.Node // x̂ input [T, B, E]
+	corrupt *G.Node // x̃ input [T, B, E], nil without corruption
+	// corruptTarget [T·B, 1], when judged per call: 1 at the calls before
+	// a window's first replaced call (what the discriminator has seen there
+	// is real), 0 from it on.
+	corruptTarget *G.Node
+	corruptBuf    []float32
+	targetBuf     []float32
+	Runner        graph.Runner
 }
 
 func (m *Model) buildDisc(batch int, factory graph.RunnerFactory) (*discNet, error) {
 	c := m.Config
 	b := graph.NewBuilder(m.Reg, graph.Train)
-	n := &discNet{in: newWindows(b, batch, c.Steps, c.Embedding)}
+	n := &discNet{in: newWindows(b, batch, c.Steps, c.Embedding, c.PerCall)}
 	n.recon = b.Input("reconstruction", c.Steps, batch, c.Embedding)
 	z := b.NoiseInput("z_prior", []int{batch, c.Latent}, normalFill)
 	gen, err := m.decode(b, z)
@@ -89,18 +97,37 @@ func (m *Model) buildDisc(batch int, factory graph.RunnerFactory) (*discNet, err
 		if err != nil {
 			return nil, err
 		}
-		t, err := bce(b, l, n.in.rowW, x.target)
+		t, err := bce(b, l, n.in.judged(), x.target)
 		if err != nil {
 			return nil, err
 		}
 		terms = append(terms, t)
 	}
-	loss, err := G.Add(terms[0], terms[1])
-	if err == nil {
-		loss, err = G.Add(loss, terms[2])
+	if c.Corruption > 0 {
+		n.corrupt = b.Input("corrupted", c.Steps, batch, c.Embedding)
+		n.corruptBuf = make([]float32, c.Steps*batch*c.Embedding)
+		l, err := m.logit(b, n.corrupt)
+		if err != nil {
+			return nil, err
+		}
+		var t *G.Node
+		if c.PerCall {
+			n.corruptTarget = b.Input("corrupted_target", c.Steps*batch, 1)
+			n.targetBuf = make([]float32, c.Steps*batch)
+			t, err = bceTo(l, n.corruptTarget, n.in.judged())
+		} else {
+			t, err = bce(b, l, n.in.judged(), 0)
+		}
+		if err != nil {
+			return nil, err
+		}
+		terms = append(terms, t)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("vaegan: %w", err)
+	loss := terms[0]
+	for _, t := range terms[1:] {
+		if loss, err = G.Add(loss, t); err != nil {
+			return nil, fmt.Errorf("vaegan: %w", err)
+		}
 	}
 	prog, err := graph.CompileWRT(b, loss, m.DiscParams())
 	if err != nil {
@@ -111,18 +138,18 @@ func (m *Model) buildDisc(batch int, factory graph.RunnerFactory) (*discNet, err
 }
 
 // evalNet scores windows: z = μ (no sampling), the reconstruction and the
-// discriminator's logit of the window, both outputs.
+// discriminator's logits of the window, both outputs.
 type evalNet struct {
 	in     *windows
 	recon  *G.Node // [T, B, E]
-	logit  *G.Node // [B, 1]
+	logit  *G.Node // [B, 1], or [T·B, 1] when judged per call
 	Runner graph.Runner
 }
 
 func (m *Model) buildEval(batch int, factory graph.RunnerFactory) (*evalNet, error) {
 	c := m.Config
 	b := graph.NewBuilder(m.Reg, graph.Eval)
-	n := &evalNet{in: newWindows(b, batch, c.Steps, c.Embedding)}
+	n := &evalNet{in: newWindows(b, batch, c.Steps, c.Embedding, c.PerCall)}
 	mu, _, err := m.encode(b, n.in.x)
 	if err != nil {
 		return nil, err

@@ -32,7 +32,7 @@ type decodeNet struct {
 func (m *Model) buildInverter(batch int, factory graph.RunnerFactory) (*inverter, error) {
 	c := m.Config
 	b := graph.NewBuilder(m.Reg, graph.Eval)
-	v := &inverter{m: m, in: newWindows(b, batch, c.Steps, c.Embedding)}
+	v := &inverter{m: m, in: newWindows(b, batch, c.Steps, c.Embedding, false)}
 	var err error
 	if v.mu, _, err = m.encode(b, v.in.x); err != nil {
 		return nil, err

@@ -44,9 +44,19 @@ func seq(a, b int) []int {
 
 // TestGradientsMatchFiniteDifferences checks both updates' gradients of a
 // tiny model against central differences of their losses (the noise of a
-// fixed seed; the discriminator's update reads the generator's output).
+// fixed seed; the discriminator's update reads the generator's output),
+// with a discriminator that judges windows and one that judges every call
+// and sees corrupted windows.
 func TestGradientsMatchFiniteDifferences(t *testing.T) {
-	cfg := Tiny()
+	perWindow := Tiny()
+	perCall := Tiny()
+	perCall.PerCall, perCall.Corruption = true, 0.3
+	for name, cfg := range map[string]Config{"window": perWindow, "calls+corruption": perCall} {
+		t.Run(name, func(t *testing.T) { checkGradients(t, cfg) })
+	}
+}
+
+func checkGradients(t *testing.T, cfg Config) {
 	m, err := New(cfg, rand.New(rand.NewPCG(3, 4)))
 	if err != nil {
 		t.Fatal(err)

@@ -12,26 +12,43 @@ import (
 
 // windows are a graph's inputs for B windows of T calls: the embedded
 // calls, a mask that averages the squared error over the real (not
-// padded) calls, and row weights that average over the real windows.
+// padded) calls, row weights that average over the real windows and,
+// for a discriminator that judges every call, weights that average over
+// the real calls.
 type windows struct {
 	B, T, E int
 	x       *G.Node // [T, B, E]
 	mask    *G.Node // [T, B, E]: 1/(real calls · E) at real calls, else 0
 	rowW    *G.Node // [B]: 1/k for the k real windows, else 0
+	callW   *G.Node // [T·B]: 1/(real calls) at real calls, else 0; nil unless judged per call
 	xBuf    []float32
 	maskBuf []float32
 	rowBuf  []float32
+	callBuf []float32
 	real    []int // real calls per window of the batch
 }
 
-func newWindows(b *graph.Builder, batch, steps, dim int) *windows {
+func newWindows(b *graph.Builder, batch, steps, dim int, perCall bool) *windows {
 	w := &windows{B: batch, T: steps, E: dim}
 	w.x = b.Input("calls", steps, batch, dim)
 	w.mask = b.Input("call_mask", steps, batch, dim)
 	w.rowW = b.Input("window_weights", batch)
 	w.xBuf, w.maskBuf = make([]float32, steps*batch*dim), make([]float32, steps*batch*dim)
 	w.rowBuf, w.real = make([]float32, batch), make([]int, batch)
+	if perCall {
+		w.callW = b.Input("call_weights", steps*batch)
+		w.callBuf = make([]float32, steps*batch)
+	}
 	return w
+}
+
+// judged are the weights of the discriminator's judgements: per call, or
+// per window.
+func (w *windows) judged() *G.Node {
+	if w.callW != nil {
+		return w.callW
+	}
+	return w.rowW
 }
 
 // fill embeds windows idx of ex: the last T of their T+1 ids, the calls a
@@ -71,6 +88,7 @@ func (w *windows) fill(m *Model, ex models.Examples, idx []int) error {
 		return fmt.Errorf("vaegan: %d windows without a call", k)
 	}
 	scale := 1 / float32(total*E)
+	clear(w.callBuf)
 	for i, e := range idx {
 		ids := ex.IntAt(e)
 		for t := 0; t < w.T; t++ {
@@ -79,13 +97,23 @@ func (w *windows) fill(m *Model, ex models.Examples, idx []int) error {
 				for j := range m {
 					m[j] = scale
 				}
+				if w.callBuf != nil {
+					w.callBuf[t*w.B+i] = 1 / float32(total)
+				}
 			}
 		}
 	}
-	for _, in := range []struct {
+	inputs := []struct {
 		n *G.Node
 		d []float32
-	}{{w.x, w.xBuf}, {w.mask, w.maskBuf}, {w.rowW, w.rowBuf}} {
+	}{{w.x, w.xBuf}, {w.mask, w.maskBuf}, {w.rowW, w.rowBuf}}
+	if w.callW != nil {
+		inputs = append(inputs, struct {
+			n *G.Node
+			d []float32
+		}{w.callW, w.callBuf})
+	}
+	for _, in := range inputs {
 		if err := graph.SetInput(in.n, in.d); err != nil {
 			return err
 		}
@@ -150,27 +178,46 @@ func (m *Model) decode(b *graph.Builder, z *G.Node) (*G.Node, error) {
 	return G.Reshape(y, []int{T, B, m.Config.Embedding})
 }
 
-// logit is the discriminator's logit [B, 1] that x [T, B, E] is real.
+// logit is the discriminator's logit that x [T, B, E] is real: [B, 1]
+// from the last hidden state, or [T·B, 1] (row t·B+i: call t of window i,
+// judged on the calls up to it) when it judges every call.
 func (m *Model) logit(b *graph.Builder, x *G.Node) (*G.Node, error) {
-	h, err := m.lastState(b, m.disc, x)
+	if !m.Config.PerCall {
+		h, err := m.lastState(b, m.disc, x)
+		if err != nil {
+			return nil, err
+		}
+		return m.judge.Forward(b, h)
+	}
+	h, err := m.disc.Forward(b, x)
 	if err != nil {
 		return nil, err
 	}
-	return m.judge.Forward(b, h)
+	T, B := x.Shape()[0], x.Shape()[1]
+	flat, err := G.Reshape(h, []int{T * B, m.Config.Hidden})
+	if err != nil {
+		return nil, fmt.Errorf("vaegan: discriminator: %w", err)
+	}
+	return m.judge.Forward(b, flat)
 }
 
-// bce is Σ_rows w·BCE(logits, target) for logits [B, 1] and a constant target.
+// bce is Σ_rows w·BCE(logits, target) for logits [N, 1] and a constant target.
 func bce(b *graph.Builder, logits, w *G.Node, target float32) (*G.Node, error) {
-	B := logits.Shape()[0]
-	t := b.Input(fmt.Sprintf("target_%g_%d", target, len(b.G.AllNodes())), B, 1)
-	ones := make([]float32, B)
+	N := logits.Shape()[0]
+	t := b.Input(fmt.Sprintf("target_%g_%d", target, len(b.G.AllNodes())), N, 1)
+	ones := make([]float32, N)
 	for i := range ones {
 		ones[i] = target
 	}
 	if err := graph.SetInput(t, ones); err != nil {
 		return nil, err
 	}
-	l, err := layers.BCEWithLogits(logits, t)
+	return bceTo(logits, t, w)
+}
+
+// bceTo is Σ_rows w·BCE(logits, target) for logits and targets [N, 1].
+func bceTo(logits, target, w *G.Node) (*G.Node, error) {
+	l, err := layers.BCEWithLogits(logits, target)
 	if err != nil {
 		return nil, err
 	}

@@ -15,11 +15,19 @@ import (
 // machine and one through the lowered programs (cuda/exec's CPU backend,
 // the GPU path's reference; the noise drawn on the host as the tape does)
 // from the same seed: both updates' per-epoch losses agree within 1e-4
-// relative, the parameters within 1e-3, and the scores within 1e-4.
+// relative, the parameters within 1e-3, and the scores within 1e-4; with
+// a discriminator that judges windows, and one that judges every call and
+// sees corrupted windows.
 func TestProgramExecutorMatchesTape(t *testing.T) {
-	ex := cyclic(60, 10, 8, 5, rand.New(rand.NewPCG(2, 2)))
 	cfg := Config{Vocab: 8, Steps: 8, Embedding: 6, Hidden: 8, Latent: 3, KLWeight: 1e-2, AdversarialWeight: 0.1,
 		Lambda: 0.5, GRounds: 1, DRounds: 2, W2VEpochs: 2, InversionSteps: 5, InversionLR: 0.05}
+	t.Run("window", func(t *testing.T) { programMatchesTape(t, cfg) })
+	cfg.PerCall, cfg.Corruption = true, 0.25
+	t.Run("calls+corruption", func(t *testing.T) { programMatchesTape(t, cfg) })
+}
+
+func programMatchesTape(t *testing.T, cfg Config) {
+	ex := cyclic(60, 10, 8, 5, rand.New(rand.NewPCG(2, 2)))
 	run := func(f graph.RunnerFactory) (*Model, trainers.Result, []models.Score) {
 		m, err := New(cfg, rand.New(rand.NewPCG(1, 1)))
 		if err != nil {

@@ -28,9 +28,11 @@ func (n *evalNet) each(m *Model, ex models.Examples, idx []int, read func(k int)
 
 // windowScores reads the last run's outputs: for each of the batch's
 // first k windows, the squared reconstruction error of each call's
-// embedding (its mean over the dimensions; 0 at padding), the window's
-// mean over its real calls, and 1 - D(x).
-func (n *evalNet) windowScores(k int) (perCall [][]float64, recon, fake []float64, err error) {
+// embedding (its mean over the dimensions), the window's mean over its
+// real calls, and 1 - D at each call (the window's 1 - D(x) at every call
+// when the discriminator judges windows); per-call values are 0 at
+// padding.
+func (n *evalNet) windowScores(k int) (perCall [][]float64, recon []float64, fake [][]float64, err error) {
 	T, B, E := n.in.T, n.in.B, n.in.E
 	xr, err := graph.Float32s(n.recon)
 	if err != nil {
@@ -40,9 +42,11 @@ func (n *evalNet) windowScores(k int) (perCall [][]float64, recon, fake []float6
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if len(logits) != B || len(xr) != T*B*E {
+	perWindow := len(logits) == B
+	if (!perWindow && len(logits) != T*B) || len(xr) != T*B*E {
 		return nil, nil, nil, fmt.Errorf("vaegan: eval outputs of %d and %d values", len(xr), len(logits))
 	}
+	notReal := func(l float32) float64 { return 1 - 1/(1+math.Exp(-float64(l))) }
 	perCall = callErrors(xr, n.in, k)
 	for i := 0; i < k; i++ {
 		r := 0.0
@@ -53,7 +57,18 @@ func (n *evalNet) windowScores(k int) (perCall [][]float64, recon, fake []float6
 			r /= float64(n.in.real[i])
 		}
 		recon = append(recon, r)
-		fake = append(fake, 1-1/(1+math.Exp(-float64(logits[i]))))
+		f := make([]float64, T)
+		for t := range f {
+			if n.in.maskBuf[(t*B+i)*E] == 0 {
+				continue
+			}
+			if perWindow {
+				f[t] = notReal(logits[i])
+			} else {
+				f[t] = notReal(logits[t*B+i])
+			}
+		}
+		fake = append(fake, f)
 	}
 	return perCall, recon, fake, nil
 }
@@ -70,8 +85,8 @@ type scorer struct {
 // next-call model's positions): "dr" (the DR-score (1-λ)·R + λ·(1-D(x))),
 // "reconstruction" (R: the squared error of the call's reconstructed
 // embedding, decoding z = μ, averaged over its dimensions) and
-// "discriminator" (1 - D(x), D the probability that the window is real,
-// the same at every call of the window); with latent inversion also
+// "discriminator" (1 - D, D the probability that the call, or the window
+// at each of its calls, is real); with latent inversion also
 // "dr_inverted" and "reconstruction_inverted", decoding the inverted z.
 // Padded calls score 0.
 func (s *scorer) Score(ex models.Examples, idx []int) ([]models.Score, error) {
@@ -88,10 +103,10 @@ func (s *scorer) Score(ex models.Examples, idx []int) ([]models.Score, error) {
 			return err
 		}
 		for i := range calls {
-			for _, r := range calls[i] {
+			for t, r := range calls[i] {
 				rec.Values = append(rec.Values, r)
-				dis.Values = append(dis.Values, fake[i])
-				dr.Values = append(dr.Values, (1-lambda)*r+lambda*fake[i])
+				dis.Values = append(dis.Values, fake[i][t])
+				dr.Values = append(dr.Values, (1-lambda)*r+lambda*fake[i][t])
 			}
 		}
 		if s.inv != nil {
@@ -100,9 +115,9 @@ func (s *scorer) Score(ex models.Examples, idx []int) ([]models.Score, error) {
 				return err
 			}
 			for i := range inverted {
-				for _, r := range inverted[i] {
+				for t, r := range inverted[i] {
 					recInv.Values = append(recInv.Values, r)
-					drInv.Values = append(drInv.Values, (1-lambda)*r+lambda*fake[i])
+					drInv.Values = append(drInv.Values, (1-lambda)*r+lambda*fake[i][t])
 				}
 			}
 		}

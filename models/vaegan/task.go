@@ -27,6 +27,7 @@ type task struct {
 	ex               models.Examples
 	trainIdx, valIdx []int
 	pos              []int
+	calls            []int32 // the calls of the training windows
 }
 
 var _ trainers.PhasedTask = (*task)(nil)
@@ -47,7 +48,7 @@ func newTask(m *Model, ex models.Examples, trainIdx, valIdx []int, batch, evalBa
 	if err := m.FitEmbeddings(ex, trainIdx); err != nil {
 		return nil, err
 	}
-	t := &task{m: m, ex: ex, trainIdx: trainIdx, valIdx: valIdx}
+	t := &task{m: m, ex: ex, trainIdx: trainIdx, valIdx: valIdx, calls: trainingCalls(ex, trainIdx)}
 	var err error
 	if t.gen, err = m.buildGen(batch, factory); err != nil {
 		return nil, err
@@ -143,7 +144,8 @@ func (t *task) Phases() []trainers.Phase {
 // PhaseStep runs update p on training windows idx: the generator's loss
 // and gradients, or the discriminator's on the windows, their
 // reconstruction by the generator as it was before this step's generator
-// update (PyTorch's x̂.detach()) and windows generated from the prior.
+// update (PyTorch's x̂.detach()), windows generated from the prior and,
+// with Config.Corruption, corrupted windows drawn from rng.
 func (t *task) PhaseStep(p int, idx []int, rng *rand.Rand) (float64, [][]float32, error) {
 	t.pos = t.pos[:0]
 	for _, i := range idx {
@@ -166,6 +168,11 @@ func (t *task) PhaseStep(p int, idx []int, rng *rand.Rand) (float64, [][]float32
 		}
 		if err := graph.SetInput(t.disc.recon, recon); err != nil {
 			return 0, nil, err
+		}
+		if t.disc.corrupt != nil {
+			if err := t.disc.fillCorrupted(t.m, t.ex, t.pos, t.calls, t.m.Config.Corruption, rng); err != nil {
+				return 0, nil, err
+			}
 		}
 		r = t.disc.Runner
 	default:

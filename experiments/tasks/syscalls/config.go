@@ -21,8 +21,13 @@ type DataConfig struct {
 	Path string `mapstructure:"path" json:"path"`
 	// ValidationFraction is the part of the normal validation traces (ADFA-LD)
 	// or normal traces (UNM) that sets thresholds and early stopping; the
-	// rest are normal test traces. Drawn by the experiment's seed.
+	// rest are normal test traces. Drawn by SplitSeed.
 	ValidationFraction float64 `mapstructure:"validation_fraction" json:"validation_fraction"`
+	// SplitSeed draws the split (and generates synthetic traces unless
+	// synthetic.seed is set); 0 is the experiment's seed. Fixing it lets
+	// runs with other seeds (other initial weights, orders and noise) be
+	// compared on the same test traces.
+	SplitSeed uint64 `mapstructure:"split_seed" json:"split_seed"`
 	// ThreadAware splits recordings with thread ids (LID-DS) into one call
 	// stream per thread, as the LID-DS library's thread-aware features do.
 	ThreadAware bool `mapstructure:"thread_aware" json:"thread_aware"`

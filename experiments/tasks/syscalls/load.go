@@ -22,6 +22,9 @@ type splits struct {
 // traces, normal validation traces (thresholds, early stopping), normal
 // test traces and attack test traces.
 func readSplits(d DataConfig, seed uint64) (*splits, error) {
+	if d.SplitSeed != 0 {
+		seed = d.SplitSeed
+	}
 	rng := rand.New(rand.NewPCG(seed, 0x5c))
 	s := &splits{}
 	switch d.Kind {
