@@ -126,6 +126,9 @@ func finish(ctx context.Context, data tasks.Data, results []tasks.Result, env ta
 	if err := writeJSON(filepath.Join(env.Out, "metrics.json"), ev.Metrics); err != nil {
 		return nil, err
 	}
+	if err := writeReportImages(env.Out); err != nil {
+		return nil, err
+	}
 	return &Result{Out: env.Out, Metrics: ev.Metrics, summary: ev.Summary}, nil
 }
 

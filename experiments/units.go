@@ -154,13 +154,19 @@ func (x *experiment) trainUnit(ctx context.Context, i int, name string, u tasks.
 	if err != nil {
 		return tasks.Result{}, err
 	}
+	events, err := newEventWriter(opts.Out, name)
+	if err != nil {
+		return tasks.Result{}, err
+	}
+	defer events.Close()
 	tr, err := models.NewTrainer(trainers.Config{
 		Epochs: cfg.Train.Epochs, BatchSize: cfg.Train.BatchSize, Seed: cfg.Seed + uint64(i),
 		Optimizer: cfg.Train.Optimizer, LR: cfg.Train.LR, WeightDecay: cfg.Train.WeightDecay,
 		Patience: cfg.Train.Patience, MinDelta: cfg.Train.MinDelta,
 		CheckpointDir: ckDir, CheckpointEvery: cfg.Train.CheckpointEvery,
 		Keep: cfg.Train.Keep, ClipNorm: cfg.Train.ClipNorm, ConfigJSON: raw,
-	}, task, trainers.WithHooks(trainers.NewProgress(opts.Progress, trainers.ProgressConfig{Logger: opts.Log.With("unit", name)})))
+	}, task, trainers.WithHooks(trainers.NewProgress(opts.Progress, trainers.ProgressConfig{Logger: opts.Log.With("unit", name)}),
+		curves{events}))
 	if err != nil {
 		return tasks.Result{}, err
 	}
