@@ -18,14 +18,16 @@ import (
 const tensorBoardDir = "tensorboard"
 
 // newEventWriter creates an event file in <out>/tensorboard/<name>, named
-// after this host and process so that a resumed run or a second
-// evaluation adds a file instead of replacing one.
+// after this host, process and the creation time's nanoseconds, so that a
+// resumed run or a second evaluation adds a file instead of replacing one.
 func newEventWriter(out, name string) (*tensorboard.Writer, error) {
 	host, err := os.Hostname()
 	if err != nil || host == "" {
 		host = "localhost"
 	}
-	return tensorboard.Create(filepath.Join(out, tensorBoardDir, name), time.Now(), fmt.Sprintf("%s.%d", host, os.Getpid()))
+	now := time.Now()
+	suffix := fmt.Sprintf("%s.%d.%09d", host, os.Getpid(), now.Nanosecond())
+	return tensorboard.Create(filepath.Join(out, tensorBoardDir, name), now, suffix)
 }
 
 // curves is a trainers.Hook writing a unit's losses: every step's batch

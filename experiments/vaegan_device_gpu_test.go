@@ -19,10 +19,10 @@ import (
 // on an H200 (whose expf and tanhf differ from the host's in the last
 // bits).
 func TestGPUVAEGANRunMatchesTheCPUProgram(t *testing.T) {
-	t.Run("window", func(t *testing.T) { gpuVAEGANMatchesCPU(t, tinyVAEGAN(t, "train.lr=0.002")) })
-	t.Run("calls+corruption", func(t *testing.T) {
-		gpuVAEGANMatchesCPU(t, tinyVAEGAN(t, "train.lr=0.002", "model.discriminator=calls", "model.corruption=0.25"))
+	t.Run("window", func(t *testing.T) {
+		gpuVAEGANMatchesCPU(t, tinyVAEGAN(t, "train.lr=0.002", "model.discriminator=window", "model.corruption=0"))
 	})
+	t.Run("calls+corruption", func(t *testing.T) { gpuVAEGANMatchesCPU(t, tinyVAEGAN(t, "train.lr=0.002")) })
 }
 
 func gpuVAEGANMatchesCPU(t *testing.T, cfg Config) {
