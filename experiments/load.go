@@ -42,7 +42,7 @@ func Parse(yamlData []byte, sets []string) (Config, error) { return parse(yamlDa
 // defaults), which decide the known keys and their defaults; the second
 // reads every key strictly.
 func parse(yamlData []byte, sets []string, env bool) (Config, error) {
-	reg, err := registry()
+	reg, err := newPlugins()
 	if err != nil {
 		return Config{}, err
 	}

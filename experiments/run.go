@@ -10,9 +10,11 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/vigil-ml/vigil/experiments/registry"
 	"github.com/vigil-ml/vigil/experiments/tasks"
 	"github.com/vigil-ml/vigil/graph"
 	"github.com/vigil-ml/vigil/models"
+	"github.com/vigil-ml/vigil/trainers"
 )
 
 // RunOptions are the per-invocation settings of Run and Evaluate.
@@ -20,9 +22,19 @@ type RunOptions struct {
 	Out      string       // output directory (created)
 	Log      *slog.Logger // nil = discard
 	Progress io.Writer    // progress bars or log lines; nil = none
+	// Registry records the run (its start, heartbeats, epoch losses,
+	// metrics, artefacts and end); nil records nothing.
+	Registry *registry.Registry
+	// RunID is a registry row the caller started and will finish (a
+	// sweep's trial): the run records into it instead of starting one.
+	RunID int64
+	// OnEpoch, when set, is called after every epoch of every unit; an
+	// error stops the run with that error (how a sweep prunes a trial).
+	OnEpoch func(unit string, e trainers.EpochInfo) error
 
 	factory graph.RunnerFactory // how model graphs run (set from the config)
 	device  string              // where they run: "cpu" or "cuda:N"
+	rec     *recorder           // the run's registry row, when recorded
 }
 
 func (o *RunOptions) defaults() {
@@ -55,7 +67,7 @@ type experiment struct {
 }
 
 func resolve(cfg Config) (*experiment, error) {
-	reg, err := registry()
+	reg, err := newPlugins()
 	if err != nil {
 		return nil, err
 	}
@@ -92,10 +104,23 @@ func Run(ctx context.Context, cfg Config, opts RunOptions) (*Result, error) {
 	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
 		return nil, err
 	}
+	rec, err := startRecord(ctx, cfg, opts)
+	if err != nil {
+		return nil, fmt.Errorf("registry: %w", err)
+	}
+	opts.rec = rec
+	res, err := x.run(ctx, cfg, opts, start, resumed)
+	rec.finish(opts.Out, err)
+	return res, err
+}
+
+// run is Run after the device, the output directory and the registry row
+// are settled.
+func (x *experiment) run(ctx context.Context, cfg Config, opts RunOptions, start time.Time, resumed bool) (*Result, error) {
 	if err := writeJSON(filepath.Join(opts.Out, "config.json"), cfg); err != nil {
 		return nil, err
 	}
-	opts.Log.Info("experiment", "task", cfg.Task, "model", cfg.Kind, "device", device, "executor", cfg.Executor, "resuming", resumed)
+	opts.Log.Info("experiment", "task", cfg.Task, "model", cfg.Kind, "device", opts.device, "executor", cfg.Executor, "resuming", resumed)
 	env := x.env(opts.Out, start, opts.Log)
 	data, err := x.task.Load(ctx, cfg.Sections, env)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/vigil-ml/vigil/checkpoints"
+	"github.com/vigil-ml/vigil/eval/tensorboard"
 	"github.com/vigil-ml/vigil/experiments/tasks"
 	"github.com/vigil-ml/vigil/graph"
 	"github.com/vigil-ml/vigil/models"
@@ -165,8 +166,7 @@ func (x *experiment) trainUnit(ctx context.Context, i int, name string, u tasks.
 		Patience: cfg.Train.Patience, MinDelta: cfg.Train.MinDelta,
 		CheckpointDir: ckDir, CheckpointEvery: cfg.Train.CheckpointEvery,
 		Keep: cfg.Train.Keep, ClipNorm: cfg.Train.ClipNorm, ConfigJSON: raw,
-	}, task, trainers.WithHooks(trainers.NewProgress(opts.Progress, trainers.ProgressConfig{Logger: opts.Log.With("unit", name)}),
-		curves{events}))
+	}, task, trainers.WithHooks(unitHooks(name, events, opts)...))
 	if err != nil {
 		return tasks.Result{}, err
 	}
@@ -199,6 +199,22 @@ func (x *experiment) trainUnit(ctx context.Context, i int, name string, u tasks.
 	defer s.Close()
 	r.Scores, err = scoreSets(s, u.Sets)
 	return r, err
+}
+
+// unitHooks observe unit name's training: the progress output, its
+// TensorBoard curves, its registry curves and opts.OnEpoch.
+func unitHooks(name string, events *tensorboard.Writer, opts RunOptions) []trainers.Hook {
+	hooks := []trainers.Hook{
+		trainers.NewProgress(opts.Progress, trainers.ProgressConfig{Logger: opts.Log.With("unit", name)}),
+		curves{events},
+	}
+	if opts.rec != nil {
+		hooks = append(hooks, opts.rec.epochHook(name))
+	}
+	if opts.OnEpoch != nil {
+		hooks = append(hooks, trainers.HookFuncs{Prio: 30, Epoch: func(e trainers.EpochInfo) error { return opts.OnEpoch(name, e) }})
+	}
+	return hooks
 }
 
 // scoreSets scores every set of a unit.

@@ -8,6 +8,21 @@ import (
 	"testing"
 )
 
+// TestMain keeps the runs the tests make out of the source tree's
+// runs/registry.db: they are recorded in a registry of their own.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "vigil-cli-registry")
+	if err != nil {
+		panic(err)
+	}
+	if os.Getenv(registryEnv) == "" {
+		os.Setenv(registryEnv, filepath.Join(dir, "registry.db"))
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
 func execute(t *testing.T, args ...string) (string, error) {
 	t.Helper()
 	cmd := NewRootCmd()

@@ -19,7 +19,7 @@ func NewRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newRunCmd(), newEvalCmd(), newServeCmd(), newScoreCmd(), newModelCmd(), newConfigCmd(), newDevicesCmd())
+	root.AddCommand(newRunCmd(), newEvalCmd(), newServeCmd(), newScoreCmd(), newModelCmd(), newConfigCmd(), newDevicesCmd(), newRunsCmd(), newSweepCmd())
 	return root
 }
 

@@ -10,7 +10,7 @@ import (
 
 func newRunCmd() *cobra.Command {
 	var sets []string
-	var out string
+	var out, registryDSN string
 	cmd := &cobra.Command{
 		Use:   "run [CONFIG]",
 		Short: "Train, evaluate and report an experiment (default: the embedded quickstart)",
@@ -29,7 +29,14 @@ checkpoints. CONFIG is a YAML file or the name of an embedded config
 			if out == "" {
 				out = "runs/" + cfg.Name
 			}
-			res, err := experiments.Run(cmd.Context(), cfg, experiments.RunOptions{Out: out, Log: newLogger(), Progress: cmd.ErrOrStderr()})
+			reg, err := openRegistry(cmd.Context(), registryDSN)
+			if err != nil {
+				return err
+			}
+			if reg != nil {
+				defer reg.Close()
+			}
+			res, err := experiments.Run(cmd.Context(), cfg, experiments.RunOptions{Out: out, Log: newLogger(), Progress: cmd.ErrOrStderr(), Registry: reg})
 			if err != nil {
 				return err
 			}
@@ -39,6 +46,7 @@ checkpoints. CONFIG is a YAML file or the name of an embedded config
 	}
 	cmd.Flags().StringArrayVar(&sets, "set", nil, "override a config key (key=value, repeatable)")
 	cmd.Flags().StringVar(&out, "out", "", "output directory (default runs/<name>)")
+	cmd.Flags().StringVar(&registryDSN, "registry", "", registryFlagHelp)
 	return cmd
 }
 

@@ -28,7 +28,7 @@ type plugins struct {
 	models *models.Registry
 }
 
-func registry() (*plugins, error) {
+func newPlugins() (*plugins, error) {
 	t, err := tasks.NewRegistry(taskList()...)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,67 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vigil-ml/vigil/experiments"
+	"github.com/vigil-ml/vigil/experiments/sweeprun"
+)
+
+func newSweepCmd() *cobra.Command {
+	var out, registryDSN string
+	var workers int
+	cmd := &cobra.Command{
+		Use:   "sweep SWEEP.yaml",
+		Short: "Search hyperparameters: train trials sampled from a sweep file's space",
+		Long: `Run a hyperparameter sweep: sample configs from the sweep file's search space
+(grid, random or TPE), train each trial as vigil run would, up to workers at
+once on the listed devices, prune trials by their per-epoch validation loss
+(median or ASHA), and rank them by a metrics.json figure. Every trial is
+recorded in the run registry (vigil runs ls --sweep ID). Trials go to
+DIR/trial-NNNN, a summary to DIR/trials.csv. Run the same command again to
+resume a stopped sweep: finished trials are kept, trials it left running are
+recorded as failed and run again from their checkpoints; the budget may be
+raised in between.`,
+		Example: `  vigil sweep experiments/sweeps/vaegan_quickstart.yaml
+  vigil sweep my_sweep.yaml --workers 4 --registry postgres://vigil@db/vigil`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			spec, err := sweeprun.ReadSpec(args[0])
+			if err != nil {
+				return err
+			}
+			if workers > 0 {
+				spec.Workers = workers
+			}
+			if out == "" {
+				out = "runs/" + spec.Name
+			}
+			if registryDSNFor(registryDSN) == "" {
+				return errors.New("a sweep records its trials in the run registry: --registry off is not possible here")
+			}
+			reg, err := openRegistry(cmd.Context(), registryDSN)
+			if err != nil {
+				return err
+			}
+			defer reg.Close()
+			load := func(sets []string) (experiments.Config, error) {
+				return loadConfig([]string{spec.Base}, append(append([]string{}, spec.Set...), sets...))
+			}
+			trials, err := sweeprun.Run(cmd.Context(), spec, sweeprun.Options{Out: out, Registry: reg, Load: load,
+				Log: newLogger(), Progress: cmd.ErrOrStderr()})
+			sweeprun.Summary(cmd.OutOrStdout(), trials, spec.Objective.Direction, spec.Objective.Metric, 5)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "trials: %s/trials.csv\n", out)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&out, "out", "", "sweep folder (default runs/<name>)")
+	cmd.Flags().StringVar(&registryDSN, "registry", "", registryFlagHelp)
+	cmd.Flags().IntVar(&workers, "workers", 0, "trials at once (default: the sweep file's workers)")
+	return cmd
+}
