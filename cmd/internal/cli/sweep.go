@@ -12,6 +12,7 @@ import (
 
 func newSweepCmd() *cobra.Command {
 	var out, registryDSN string
+	var sets []string
 	var workers int
 	cmd := &cobra.Command{
 		Use:   "sweep SWEEP.yaml",
@@ -25,7 +26,8 @@ DIR/trial-NNNN, a summary to DIR/trials.csv. Run the same command again to
 resume a stopped sweep: finished trials are kept, trials it left running are
 recorded as failed and run again from their checkpoints; the budget may be
 raised in between.`,
-		Example: `  vigil sweep experiments/sweeps/vaegan_quickstart.yaml
+		Example: `  vigil sweep experiments/sweeps/quickstart.yaml
+  vigil sweep experiments/sweeps/sea.yaml --set data.path=data/sea
   vigil sweep my_sweep.yaml --workers 4 --registry postgres://vigil@db/vigil`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -33,6 +35,7 @@ raised in between.`,
 			if err != nil {
 				return err
 			}
+			spec.Set = append(spec.Set, sets...)
 			if workers > 0 {
 				spec.Workers = workers
 			}
@@ -63,5 +66,6 @@ raised in between.`,
 	cmd.Flags().StringVar(&out, "out", "", "sweep folder (default runs/<name>)")
 	cmd.Flags().StringVar(&registryDSN, "registry", "", registryFlagHelp)
 	cmd.Flags().IntVar(&workers, "workers", 0, "trials at once (default: the sweep file's workers)")
+	cmd.Flags().StringArrayVar(&sets, "set", nil, "override a config key of every trial (key=value, repeatable; after the file's set)")
 	return cmd
 }

@@ -55,6 +55,12 @@ type WindowConfig struct {
 	// TrainWindows is how many of the first windows of the clean data are
 	// trained on; the rest validate (the seed: 4,000 of 4,901).
 	TrainWindows int `mapstructure:"train_windows" json:"train_windows"`
+	// Unseen is how a command the user never typed in training enters the
+	// user's windows: "shared" (its embedding, from subwords when no user
+	// typed it, so it looks like familiar commands) or "reserved" (one
+	// vector per user for all such commands, the corner of [0, 1]^dim
+	// farthest from the mean of the user's training commands).
+	Unseen string `mapstructure:"unseen" json:"unseen"`
 }
 
 // EvalConfig sets the evaluation (section eval).
@@ -81,7 +87,7 @@ func (Task) Sections() map[string]any {
 	return map[string]any{
 		"data":      &DataConfig{Kind: "sea", NumUsers: 50, TrainLen: 5000, Blocks: 100, BlockLen: 100},
 		"embedding": &EmbeddingConfig{Dim: 50, Window: 5, Negatives: 5, MinN: 3, MaxN: 6, Epochs: 5, LR: 0.05, OOV: "subword", Threads: 1},
-		"windows":   &WindowConfig{Length: 100, Stride: 1, TrainWindows: 4000},
+		"windows":   &WindowConfig{Length: 100, Stride: 1, TrainWindows: 4000, Unseen: "shared"},
 		"eval":      &EvalConfig{EvalBase: tasks.EvalBase{BatchSize: 50}, FalseAlarmRates: []float64{0.01, 0.013, 0.05}, NearestRows: 10},
 	}
 }

@@ -78,3 +78,35 @@ func writeVec(path string, words []string, vecs [][]float32) error {
 	}
 	return f.Close()
 }
+
+// reservedLookup maps the commands of train to their vectors and every
+// other command to one reserved vector: the corner of [0, 1]^dim farthest
+// from the mean of train's command vectors (1 where the mean is below 0.5,
+// else 0), so that commands the user never typed stay distinct from the
+// user's own, whatever their subwords.
+func reservedLookup(t *commandTable, train []string) func(string) []float32 {
+	seen := make(map[string]bool, len(train))
+	var mean []float64
+	for _, c := range train {
+		v := t.lookup(c)
+		if mean == nil {
+			mean = make([]float64, len(v))
+		}
+		for j, x := range v {
+			mean[j] += float64(x)
+		}
+		seen[c] = true
+	}
+	reserved := make([]float32, len(mean))
+	for j, s := range mean {
+		if s/float64(len(train)) < 0.5 {
+			reserved[j] = 1
+		}
+	}
+	return func(c string) []float32 {
+		if seen[c] {
+			return t.lookup(c)
+		}
+		return reserved
+	}
+}

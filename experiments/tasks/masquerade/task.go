@@ -89,7 +89,11 @@ func (d *data) Unit(i int) (tasks.Unit, error) {
 	u := d.sea.Users[i]
 	L, dim := d.cfg.Windows.Length, d.cfg.Embedding.Dim
 	in := models.Input{FloatShape: []int{L, dim}}
-	flat, n, err := datasets.Windows(datasets.Embed(u.Train, d.table.lookup), L, d.cfg.Windows.Stride)
+	lookup := d.table.lookup
+	if d.cfg.Windows.Unseen == "reserved" {
+		lookup = reservedLookup(d.table, u.Train)
+	}
+	flat, n, err := datasets.Windows(datasets.Embed(u.Train, lookup), L, d.cfg.Windows.Stride)
 	if err != nil {
 		return tasks.Unit{}, fmt.Errorf("%s: %w", u.Name, err)
 	}
@@ -100,7 +104,7 @@ func (d *data) Unit(i int) (tasks.Unit, error) {
 	pool := models.Examples{Input: in, N: n, Float: flat}
 	test := models.Examples{Input: in}
 	for _, block := range u.Blocks {
-		w, err := datasets.Window(datasets.Embed(block, d.table.lookup), L)
+		w, err := datasets.Window(datasets.Embed(block, lookup), L)
 		if err != nil {
 			return tasks.Unit{}, fmt.Errorf("%s: %w", u.Name, err)
 		}

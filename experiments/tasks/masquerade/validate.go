@@ -68,6 +68,9 @@ func (e EmbeddingConfig) Validate() error {
 // Validate checks the window section against the data layout.
 func (w WindowConfig) Validate(d DataConfig) error {
 	var errs []error
+	if w.Unseen != "shared" && w.Unseen != "reserved" {
+		errs = append(errs, fmt.Errorf("windows.unseen: %q is not shared or reserved", w.Unseen))
+	}
 	if w.Length <= 0 || w.Stride <= 0 {
 		errs = append(errs, fmt.Errorf("windows: length and stride must be positive (got %d, %d)", w.Length, w.Stride))
 	}
