@@ -55,12 +55,24 @@ type WindowConfig struct {
 	// TrainWindows is how many of the first windows of the clean data are
 	// trained on; the rest validate (the seed: 4,000 of 4,901).
 	TrainWindows int `mapstructure:"train_windows" json:"train_windows"`
+	// TrainFraction, when positive, replaces TrainWindows by that share
+	// of the clean windows (rounded down), so that one setting holds at
+	// any stride (a sweep over windows.stride).
+	TrainFraction float64 `mapstructure:"train_fraction" json:"train_fraction"`
 	// Unseen is how a command the user never typed in training enters the
 	// user's windows: "shared" (its embedding, from subwords when no user
 	// typed it, so it looks like familiar commands) or "reserved" (one
 	// vector per user for all such commands, the corner of [0, 1]^dim
 	// farthest from the mean of the user's training commands).
 	Unseen string `mapstructure:"unseen" json:"unseen"`
+}
+
+// trainWindows is the number of the n clean windows that train.
+func (w WindowConfig) trainWindows(n int) int {
+	if w.TrainFraction > 0 {
+		return int(w.TrainFraction * float64(n))
+	}
+	return w.TrainWindows
 }
 
 // EvalConfig sets the evaluation (section eval).

@@ -97,7 +97,7 @@ func (d *data) Unit(i int) (tasks.Unit, error) {
 	if err != nil {
 		return tasks.Unit{}, fmt.Errorf("%s: %w", u.Name, err)
 	}
-	tr, va, err := datasets.SplitTrainVal(n, d.cfg.Windows.TrainWindows)
+	tr, va, err := datasets.SplitTrainVal(n, d.cfg.Windows.trainWindows(n))
 	if err != nil {
 		return tasks.Unit{}, fmt.Errorf("%s: %w", u.Name, err)
 	}

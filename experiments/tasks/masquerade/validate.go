@@ -79,8 +79,14 @@ func (w WindowConfig) Validate(d DataConfig) error {
 	}
 	if w.Stride > 0 && w.Length > 0 && d.TrainLen >= w.Length {
 		n := (d.TrainLen-w.Length)/w.Stride + 1
-		if w.TrainWindows <= 0 || w.TrainWindows >= n {
-			errs = append(errs, fmt.Errorf("windows.train_windows: %d must be in [1, %d) (there are %d clean windows; the rest validate)", w.TrainWindows, n, n))
+		if !(w.TrainFraction >= 0 && w.TrainFraction < 1) {
+			errs = append(errs, fmt.Errorf("windows.train_fraction: %v is not in [0, 1)", w.TrainFraction))
+		} else if k := w.trainWindows(n); k <= 0 || k >= n {
+			key := "windows.train_windows"
+			if w.TrainFraction > 0 {
+				key = fmt.Sprintf("windows.train_fraction %v gives %d windows:", w.TrainFraction, k)
+			}
+			errs = append(errs, fmt.Errorf("%s %d must be in [1, %d) (there are %d clean windows; the rest validate)", key, k, n, n))
 		}
 	} else if d.TrainLen < w.Length {
 		errs = append(errs, fmt.Errorf("windows.length: %d exceeds data.train_len %d", w.Length, d.TrainLen))
