@@ -30,6 +30,34 @@ func Evaluate(ctx context.Context, runDir string, opts RunOptions) (*Result, err
 	if err != nil {
 		return nil, fmt.Errorf("eval: %s/config.json: %w", runDir, err)
 	}
+	return evaluate(ctx, cfg, runDir, opts, start)
+}
+
+// EvaluateOn scores runDir's saved models on the data cfg describes (the
+// run's own config with, typically, other data: a champion model on a
+// new window), writing metrics.json and report.html to opts.Out. cfg must
+// name the run's task and model, with the same model section.
+func EvaluateOn(ctx context.Context, runDir string, cfg Config, opts RunOptions) (*Result, error) {
+	opts.defaults()
+	start := time.Now()
+	raw, err := os.ReadFile(filepath.Join(runDir, "config.json"))
+	if err != nil {
+		return nil, fmt.Errorf("eval: %w (is %s a run directory?)", err, runDir)
+	}
+	run, err := parse(raw, nil, false)
+	if err != nil {
+		return nil, fmt.Errorf("eval: %s/config.json: %w", runDir, err)
+	}
+	a, _ := json.Marshal(run.Model)
+	b, _ := json.Marshal(cfg.Model)
+	if run.Task != cfg.Task || run.Kind != cfg.Kind || string(a) != string(b) {
+		return nil, fmt.Errorf("eval: %s holds a %s/%s model of another configuration than the data's config (%s/%s)", runDir, run.Task, run.Kind, cfg.Task, cfg.Kind)
+	}
+	return evaluate(ctx, cfg, runDir, opts, start)
+}
+
+// evaluate scores runDir's saved models on cfg's data.
+func evaluate(ctx context.Context, cfg Config, runDir string, opts RunOptions, start time.Time) (*Result, error) {
 	x, err := resolve(cfg)
 	if err != nil {
 		return nil, err
@@ -62,6 +90,9 @@ func Evaluate(ctx context.Context, runDir string, opts RunOptions) (*Result, err
 		}
 		results = append(results, r)
 		opts.Log.Info("unit scored", "unit", name, "checkpoint", r.Checkpoint)
+	}
+	if err := writeJSON(filepath.Join(opts.Out, "scores.json"), results); err != nil {
+		return nil, err
 	}
 	return finish(ctx, data, results, env)
 }

@@ -47,7 +47,11 @@ func startRecord(ctx context.Context, cfg Config, opts RunOptions) (*recorder, e
 		}
 		out, _ := filepath.Abs(opts.Out)
 		host, _ := os.Hostname()
-		if r.id, err = r.reg.StartRun(ctx, registry.RunInfo{Name: cfg.Name, Kind: registry.KindRun, ConfigJSON: raw,
+		kind := opts.Kind
+		if kind == "" {
+			kind = registry.KindRun
+		}
+		if r.id, err = r.reg.StartRun(ctx, registry.RunInfo{Name: cfg.Name, Kind: kind, ConfigJSON: raw,
 			Commit: BuildCommit(), Device: opts.device, Host: host, OutDir: out}); err != nil {
 			return nil, err
 		}

@@ -25,6 +25,8 @@ type RunOptions struct {
 	// Registry records the run (its start, heartbeats, epoch losses,
 	// metrics, artefacts and end); nil records nothing.
 	Registry *registry.Registry
+	// Kind is the registry kind of the run's row (default registry.KindRun).
+	Kind registry.Kind
 	// RunID is a registry row the caller started and will finish (a
 	// sweep's trial): the run records into it instead of starting one.
 	RunID int64

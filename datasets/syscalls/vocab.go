@@ -1,6 +1,10 @@
 package syscalls
 
-import "strconv"
+import (
+	"errors"
+	"fmt"
+	"strconv"
+)
 
 // Unknown is the id of calls not seen when the vocabulary was built.
 const Unknown int32 = 0
@@ -100,4 +104,20 @@ func (v *Vocab) EncodeCalls(calls []Call) []int32 {
 		out[i] = v.ids[c.Key()]
 	}
 	return out
+}
+
+// VocabFromKeys rebuilds a vocabulary from its Keys (keys[0] is the
+// unknown call's ""), as a saved run's: the same ids, counts of zero.
+func VocabFromKeys(keys []string) (*Vocab, error) {
+	if len(keys) == 0 || keys[0] != "" {
+		return nil, errors.New("syscalls: a vocabulary's keys start with the unknown call's \"\"")
+	}
+	v := &Vocab{keys: append([]string(nil), keys...), counts: make([]int, len(keys)), ids: make(map[string]int32, len(keys))}
+	for i, k := range keys[1:] {
+		if _, dup := v.ids[k]; dup || k == "" {
+			return nil, fmt.Errorf("syscalls: vocabulary key %q repeated or empty", k)
+		}
+		v.ids[k] = int32(i + 1)
+	}
+	return v, nil
 }

@@ -96,6 +96,9 @@ func Run(ctx context.Context, spec Spec, opts Options) ([]sweep.Trial, error) {
 	if werr := writeTrialsCSV(filepath.Join(opts.Out, "trials.csv"), r.space, r.trials); werr != nil && err == nil {
 		err = werr
 	}
+	if werr := writeReport(opts.Out, spec, r.space, r.trials); werr != nil && err == nil {
+		err = werr
+	}
 	return r.trials, err
 }
 

@@ -197,3 +197,18 @@ func Section[T any](sections map[string]any, name string) (*T, error) {
 	}
 	return s, nil
 }
+
+// Profiler is implemented by a task's Data that can describe its training
+// inputs, for the drift tests of a nightly retraining: the same features
+// of yesterday's and today's data are compared.
+type Profiler interface {
+	Profile() Profile
+}
+
+// Profile is named samples of a data set's training inputs: categorical
+// features (one token per occurrence, such as each call or command) and
+// numeric ones (such as each trace's length).
+type Profile struct {
+	Categorical map[string][]string
+	Numeric     map[string][]float64
+}

@@ -4,6 +4,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -17,6 +18,13 @@ func Main() int {
 	if err := NewRootCmd().ExecuteContext(ctx); err != nil {
 		if code, handled := handOver(ctx, err); handled {
 			return code
+		}
+		var st exitStatus
+		if errors.As(err, &st) {
+			if st.msg != "" {
+				fmt.Fprintln(os.Stderr, "vigil:", st.msg)
+			}
+			return st.code
 		}
 		fmt.Fprintln(os.Stderr, "vigil:", err)
 		return 1

@@ -54,7 +54,10 @@ func (Task) Load(ctx context.Context, m map[string]any, env tasks.Env) (tasks.Da
 	if err != nil {
 		return nil, err
 	}
-	vocab := ds.BuildVocab(s.train)
+	vocab, err := loadVocab(s.train, env)
+	if err != nil {
+		return nil, err
+	}
 	ta := c.Data.ThreadAware
 	d := &data{cfg: c, vocab: vocab, note: s.note,
 		train: encode(s.train, vocab, ta), val: encode(s.val, vocab, ta),
