@@ -2,16 +2,8 @@ package report
 
 import "html/template"
 
-// pageTemplate renders a view as a self-contained page: inline CSS, no
-// scripts, images by relative path.
-var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Title}}</title>
-<style>
-body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #222; max-width: 1000px; margin: 2em auto; padding: 0 1em; line-height: 1.4; }
+// PageCSS is the stylesheet of vigil's HTML reports (runs and sweeps).
+const PageCSS = `body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #222; max-width: 1000px; margin: 2em auto; padding: 0 1em; line-height: 1.4; }
 h1 { font-size: 1.6em; border-bottom: 2px solid #ccc; padding-bottom: .3em; }
 h2 { font-size: 1.25em; margin-top: 2em; }
 table { border-collapse: collapse; margin: .8em 0; font-size: .92em; }
@@ -24,7 +16,18 @@ p.note { color: #555; font-size: .92em; }
 figure { margin: 1.5em 0; }
 figure img { max-width: 100%; border: 1px solid #ddd; }
 figcaption { color: #555; font-size: .9em; }
-</style>
+`
+
+// pageTemplate renders a view as a self-contained page: inline CSS, no
+// scripts, images by relative path.
+var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Title}}</title>
+<style>
+` + PageCSS + `</style>
 </head>
 <body>
 <h1>{{.Title}}</h1>

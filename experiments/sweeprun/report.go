@@ -377,20 +377,9 @@ var sweepPage = template.Must(template.New("sweep").Parse(`<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.Title}}</title>
 <style>
-body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #222; max-width: 1100px; margin: 2em auto; padding: 0 1em; line-height: 1.4; }
-h1 { font-size: 1.6em; border-bottom: 2px solid #ccc; padding-bottom: .3em; }
-h2 { font-size: 1.25em; margin-top: 2em; }
-table { border-collapse: collapse; margin: .8em 0; font-size: .92em; }
-th, td { border: 1px solid #ccc; padding: .3em .7em; text-align: left; }
-th { background: #f2f2f2; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
+` + report.PageCSS + `body { max-width: 1100px; }
 td.err { color: #a00; max-width: 30em; overflow-wrap: anywhere; }
 tr.pruned td, tr.failed td, tr.running td { color: #777; }
-table.info th { background: none; font-weight: 600; }
-p.note { color: #555; font-size: .92em; }
-figure { margin: 1.5em 0; }
-figure img { max-width: 100%; border: 1px solid #ddd; }
-figcaption { color: #555; font-size: .9em; }
 </style>
 </head>
 <body>
