@@ -1,0 +1,192 @@
+#!/usr/bin/python3
+"""Writes ../golden_data_test.go: scikit-learn SVC results on the package's
+test datasets, as Go literals.
+
+Run from models/svm with Debian's python3-sklearn (the interpreter in
+/usr/bin, not a virtual environment):
+
+    /usr/bin/python3 testdata/make_golden.py > golden_data_test.go && gofmt -w golden_data_test.go
+
+The datasets come from a 64-bit LCG that data_test.go implements the same
+way. Every coordinate is an integer number of hundredths divided by 100 in
+one correctly rounded division, so Go and Python hold bit-identical inputs.
+"""
+
+import sys
+
+import numpy as np
+import sklearn
+from sklearn.svm import SVC
+from sklearn.utils.class_weight import compute_class_weight
+
+MASK = (1 << 64) - 1
+
+
+class LCG:
+    """Knuth's MMIX LCG; next() returns the top 31 bits of the state."""
+
+    def __init__(self, seed):
+        self.s = seed & MASK
+
+    def next(self):
+        self.s = (self.s * 6364136223846793005 + 1442695040888963407) & MASK
+        return self.s >> 33
+
+    def intn(self, n):
+        return self.next() % n
+
+
+def separable():
+    # 24 points, labels alternate; positives in [0.3, 2.7]^2, negatives in [-2.7, -0.3]^2.
+    r = LCG(1)
+    x, y = [], []
+    for i in range(24):
+        lab = i % 2
+        c = 150 if lab else -150
+        x.append([(c + r.intn(241) - 120) / 100, (c + r.intn(241) - 120) / 100])
+        y.append(lab)
+    return x, y
+
+
+def imbalanced():
+    # 60 points, 10 positives (i % 6 == 0): triangular noise of half-width 2 around
+    # (1, 1) and (-0.5, -0.5); the classes overlap.
+    r = LCG(2)
+    x, y = [], []
+    for i in range(60):
+        lab = 1 if i % 6 == 0 else 0
+        c = 100 if lab else -50
+        row = []
+        for _ in range(2):
+            row.append((c + r.intn(201) + r.intn(201) - 200) / 100)
+        x.append(row)
+        y.append(lab)
+    return x, y
+
+
+def ring():
+    # 80 points by rejection in [-1.5, 1.5]^2: negatives inside radius 0.6,
+    # positives in the annulus 0.9 < r < 1.4; every 11th accepted point
+    # (k % 11 == 5) has its label flipped.
+    r = LCG(3)
+    x, y = [], []
+    k = 0
+    while len(x) < 80:
+        a = r.intn(301) - 150
+        b = r.intn(301) - 150
+        r2 = a * a + b * b
+        if r2 < 3600:
+            lab = 0
+        elif 8100 < r2 < 19600:
+            lab = 1
+        else:
+            continue
+        if k % 11 == 5:
+            lab = 1 - lab
+        k += 1
+        x.append([a / 100, b / 100])
+        y.append(lab)
+    return x, y
+
+
+def overlap():
+    # 300 points, 75 positives (i % 4 == 0) around (0.6, 0.6), negatives
+    # around (-0.2, -0.2), triangular noise of half-width 2: heavy overlap,
+    # and enough SMO iterations (> 300) for shrinking to act.
+    r = LCG(4)
+    x, y = [], []
+    for i in range(300):
+        lab = 1 if i % 4 == 0 else 0
+        c = 60 if lab else -20
+        row = []
+        for _ in range(2):
+            row.append((c + r.intn(201) + r.intn(201) - 200) / 100)
+        x.append(row)
+        y.append(lab)
+    return x, y
+
+
+def held_out(half, n=12):
+    # n points uniform on the hundredths grid of [-half, half]^2 (half in hundredths).
+    r = LCG(9)
+    return [[(r.intn(2 * half + 1) - half) / 100, (r.intn(2 * half + 1) - half) / 100] for _ in range(n)]
+
+
+def checksum(x, y):
+    # Position-weighted sum, sensitive to order; Go computes the same.
+    s = 0.0
+    for i, (row, lab) in enumerate(zip(x, y)):
+        s += (i + 1) * (row[0] + 2 * row[1] + 3 * lab)
+    return s
+
+
+CASES = [
+    # name, dataset, kwargs for SVC, Go kernel literal, CPos, CNeg
+    ("separable-linear", separable, dict(kernel="linear", C=10.0), "Kernel{Type: Linear}", 10.0, 10.0),
+    ("imbalanced-linear-w5", imbalanced, dict(kernel="linear", C=1.0, class_weight={1: 5, 0: 1}), "Kernel{Type: Linear}", 5.0, 1.0),
+    ("imbalanced-linear-balanced", imbalanced, dict(kernel="linear", C=1.0, class_weight="balanced"), "Kernel{Type: Linear}", None, None),
+    ("imbalanced-rbf-scale-w5", imbalanced, dict(kernel="rbf", C=1.0, gamma="scale", class_weight={1: 5, 0: 1}), "Kernel{Type: RBF}", 5.0, 1.0),
+    ("ring-rbf", ring, dict(kernel="rbf", C=1.0, gamma=0.5), "Kernel{Type: RBF, Gamma: 0.5}", 1.0, 1.0),
+    ("ring-rbf-scale", ring, dict(kernel="rbf", C=2.0, gamma="scale"), "Kernel{Type: RBF}", 2.0, 2.0),
+    ("overlap-rbf-w3", overlap, dict(kernel="rbf", C=10.0, gamma=1.0, class_weight={1: 3, 0: 1}), "Kernel{Type: RBF, Gamma: 1}", 30.0, 10.0),
+    ("overlap-rbf-w3-noshrink", overlap, dict(kernel="rbf", C=10.0, gamma=1.0, class_weight={1: 3, 0: 1}, shrinking=False), "Kernel{Type: RBF, Gamma: 1}", 30.0, 10.0),
+    ("ring-poly2", ring, dict(kernel="poly", C=1.0, degree=2, gamma=0.5, coef0=1.0), "Kernel{Type: Poly, Degree: 2, Gamma: 0.5, Coef0: 1}", 1.0, 1.0),
+]
+
+
+def flist(v):
+    return "{" + ", ".join(repr(float(a)) for a in v) + "}"
+
+
+def ilist(v):
+    return "{" + ", ".join(str(int(a)) for a in v) + "}"
+
+
+def main():
+    out = sys.stdout
+    out.write("// Code generated by testdata/make_golden.py; DO NOT EDIT.\n\n")
+    out.write("package svm\n\n")
+    out.write("// sklearnVersion is the scikit-learn that produced these values.\n")
+    out.write('const sklearnVersion = "%s"\n\n' % sklearn.__version__)
+    out.write("var goldenCases = []goldenCase{\n")
+    for name, data, kw, kern, cpos, cneg in CASES:
+        x, y = data()
+        X, Y = np.array(x), np.array(y)
+        held = held_out(150 if data is ring else 300)
+        kw = dict(kw)
+        shrinking = kw.pop("shrinking", True)
+        m = SVC(tol=1e-3, shrinking=shrinking, cache_size=200, **kw).fit(X, Y)
+        if cpos is None:
+            w = compute_class_weight("balanced", classes=np.array([0, 1]), y=Y)
+            cneg, cpos = kw["C"] * w[0], kw["C"] * w[1]
+        sv = m.support_
+        order = np.argsort(sv)
+        out.write("\t{\n")
+        out.write('\t\tName: "%s", Data: "%s", Kernel: %s,\n' % (name, data.__name__, kern))
+        out.write("\t\tC: %r, CPos: %r, CNeg: %r, Gamma: %r,\n" % (kw["C"], float(cpos), float(cneg), float(m._gamma)))
+        out.write("\t\tShrinking: %s, Checksum: %r, Iterations: %d,\n" % (str(shrinking).lower(), checksum(x, y), int(np.ravel(m.n_iter_)[0])))
+        out.write("\t\tSupport: []int%s,\n" % ilist(sv[order]))
+        out.write("\t\tDualCoef: []float64%s,\n" % flist(m.dual_coef_[0][order]))
+        out.write("\t\tIntercept: %r,\n" % float(m.intercept_[0]))
+        out.write("\t\tHeldOut: [][]float64{%s},\n" % ", ".join(flist(r) for r in held))
+        out.write("\t\tDecision: []float64%s,\n" % flist(m.decision_function(np.array(held))))
+        out.write("\t},\n")
+    out.write("}\n\n")
+
+    # Probability: SVC(probability=True) on the imbalanced set with class weights.
+    x, y = imbalanced()
+    held = held_out(300)
+    m = SVC(kernel="linear", C=1.0, class_weight={1: 5, 0: 1}, probability=True, random_state=0).fit(np.array(x), np.array(y))
+    out.write("// goldenProbability is SVC(kernel=linear, C=1, class_weight={1: 5, 0: 1},\n")
+    out.write("// probability=True, random_state=0) on the imbalanced set: LIBSVM's sigmoid\n")
+    out.write("// (probA, probB) in scikit-learn's sign convention and P(class 1) on HeldOut.\n")
+    out.write("var goldenProbability = struct {\n\tProbA, ProbB float64\n\tHeldOut [][]float64\n\tDecision, P []float64\n}{\n")
+    out.write("\tProbA: %r, ProbB: %r,\n" % (float(m.probA_[0]), float(m.probB_[0])))
+    out.write("\tHeldOut: [][]float64{%s},\n" % ", ".join(flist(r) for r in held))
+    out.write("\tDecision: []float64%s,\n" % flist(m.decision_function(np.array(held))))
+    out.write("\tP: []float64%s,\n" % flist(m.predict_proba(np.array(held))[:, 1]))
+    out.write("}\n")
+
+
+if __name__ == "__main__":
+    main()
