@@ -7,18 +7,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"sort"
 	"sync"
 	"time"
 
 	"github.com/vigil-ml/vigil/experiments"
 	"github.com/vigil-ml/vigil/experiments/registry"
 	"github.com/vigil-ml/vigil/experiments/sweep"
-	"github.com/vigil-ml/vigil/trainers"
 )
 
 // Options are a sweep's per-invocation settings.
@@ -218,88 +215,28 @@ func (r *runner) history() []sweep.Trial {
 // runTrial trains trial t in dir on device and records its outcome.
 func (r *runner) runTrial(ctx context.Context, t sweep.Trial, dir, device string) {
 	log := r.opts.Log.With("trial", t.Number)
-	fail := func(err error) {
-		t.State, t.Error, t.End = sweep.Failed, err.Error(), time.Now()
-		r.update(t)
-		log.Warn("trial failed", "params", t.Params.String(), "err", err)
-	}
 	cfg, err := r.opts.Load(append(append([]string{}, r.spec.Set...), t.Params.Sets()...))
 	if err != nil {
-		fail(err)
+		r.fail(t, err)
 		return
 	}
 	cfg.Device = device
 	id, err := r.register(ctx, t, cfg, dir)
 	if err != nil {
-		fail(err)
+		r.fail(t, err)
 		return
 	}
 	log.Info("trial", "params", t.Params.String(), "device", device, "out", dir)
-	sums := map[int][2]float64{} // epoch -> (sum of units' val losses, units)
-	var sumMu sync.Mutex
-	onEpoch := func(unit string, e trainers.EpochInfo) error {
-		v := e.TrainLoss
-		if e.HasVal {
-			v = e.ValLoss
-		}
-		sumMu.Lock()
-		s := sums[e.Epoch+1]
-		s[0], s[1] = s[0]+v, s[1]+1
-		sums[e.Epoch+1] = s
-		mean := s[0] / s[1]
-		t.Report(e.Epoch+1, mean)
-		snapshot := t
-		snapshot.Intermediate = cloneMap(t.Intermediate)
-		sumMu.Unlock()
-		r.update(snapshot)
-		if err := r.opts.Registry.AddCurve(context.Background(), id, []registry.CurvePoint{{Unit: "epoch", Step: int64(e.Step),
-			Epoch: int64(e.Epoch + 1), Key: intermediateKey, Value: mean}}); err != nil {
-			log.Warn("registry curve", "err", err)
-		}
-		if r.pruner == nil {
-			return nil
-		}
-		prune, err := r.pruner.Prune(snapshot, r.history())
-		if err != nil {
-			return err
-		}
-		if prune {
-			return fmt.Errorf("%w at epoch %d (mean validation loss %.4g)", errPruned, e.Epoch+1, mean)
-		}
-		return nil
-	}
-	_, runErr := experiments.Run(ctx, cfg, experiments.RunOptions{Out: dir, Log: log, Progress: r.opts.Progress,
-		Registry: r.opts.Registry, RunID: id, OnEpoch: onEpoch})
-	sumMu.Lock()
-	defer sumMu.Unlock()
-	t.End = time.Now()
-	switch {
-	case errors.Is(runErr, errPruned):
-		t.State = sweep.Pruned
-		r.finish(id, registry.StatusPruned, runErr.Error())
-		log.Info("trial pruned", "reason", runErr)
-	case errors.Is(runErr, context.Canceled):
-		// The sweep was stopped: the trial stays for the next invocation
-		// to retry from its checkpoints.
-		r.finish(id, registry.StatusKilled, "the sweep was stopped")
-		t.State, t.Error = sweep.Failed, "the sweep was stopped"
-	case runErr != nil:
-		r.finish(id, registry.StatusFailed, runErr.Error())
-		t.State, t.Error = sweep.Failed, runErr.Error()
-		log.Warn("trial failed", "err", runErr)
-	default:
-		v, err := r.objective(dir)
-		if err != nil {
-			r.finish(id, registry.StatusFailed, err.Error())
-			t.State, t.Error = sweep.Failed, err.Error()
-			log.Warn("trial failed", "err", err)
-			break
-		}
-		t.State, t.Value = sweep.Complete, v
-		r.finish(id, registry.StatusComplete, "")
-		log.Info("trial done", "objective", r.spec.Objective.Metric, "value", v)
-	}
+	env := trialEnv{spec: r.spec, registry: r.opts.Registry, pruner: r.pruner, log: log,
+		progress: r.opts.Progress, update: r.update, history: r.history}
+	r.update(env.train(ctx, t, cfg, id, dir))
+}
+
+// fail records that trial t failed before its training started.
+func (r *runner) fail(t sweep.Trial, err error) {
+	t.State, t.Error, t.End = sweep.Failed, err.Error(), time.Now()
 	r.update(t)
+	r.opts.Log.Warn("trial failed", "trial", t.Number, "params", t.Params.String(), "err", err)
 }
 
 // register records trial t (config cfg) as a claimed sweep trial and
@@ -330,43 +267,4 @@ func (r *runner) register(ctx context.Context, t sweep.Trial, cfg experiments.Co
 		err = fmt.Errorf("trial %d was claimed by another worker", t.Number)
 	}
 	return id, err
-}
-
-func (r *runner) finish(id int64, status registry.Status, text string) {
-	if err := r.opts.Registry.FinishRun(context.Background(), id, status, text); err != nil {
-		r.opts.Log.Warn("registry finish", "run", id, "err", err)
-	}
-}
-
-// objective reads the objective's figure from a finished trial's metrics.json.
-func (r *runner) objective(dir string) (float64, error) {
-	b, err := os.ReadFile(filepath.Join(dir, "metrics.json"))
-	if err != nil {
-		return 0, err
-	}
-	m, err := registry.FlattenMetrics(b)
-	if err != nil {
-		return 0, err
-	}
-	v, ok := m[r.spec.Objective.Metric]
-	if !ok || math.IsNaN(v) {
-		keys := make([]string, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		if len(keys) > 12 {
-			keys = append(keys[:12], "...")
-		}
-		return 0, fmt.Errorf("objective %q is not a number in metrics.json (keys: %v)", r.spec.Objective.Metric, keys)
-	}
-	return v, nil
-}
-
-func cloneMap(m map[int]float64) map[int]float64 {
-	out := make(map[int]float64, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }

@@ -3,6 +3,12 @@
 // trial with experiments.Run on a pool of devices, prunes trials from
 // their per-epoch validation loss, records everything in the run
 // registry, and resumes a killed sweep where it stopped.
+//
+// A random or grid sweep can also be spread over machines by an existing
+// batch engine (a Kubernetes Indexed Job, an AWS Batch array job):
+// PlanSweep samples its trials up front into the registry and an
+// artefact store (package artifacts), Work runs one trial per worker,
+// and ReportSweep writes the report from the registry and the store.
 package sweeprun
 
 import (

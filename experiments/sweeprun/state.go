@@ -107,32 +107,16 @@ func (r *runner) resume(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("trial %d: %w", run.TrialNumber, err)
 		}
-		var pt sweep.Point
-		if err := json.Unmarshal(b, &pt); err != nil {
-			return fmt.Errorf("trial %d: point.json: %w", run.TrialNumber, err)
-		}
-		if pt, err = r.space.Canonical(pt); err != nil {
+		pt, err := decodePoint(b, r.space)
+		if err != nil {
 			return fmt.Errorf("trial %d: %w", run.TrialNumber, err)
 		}
-		t := sweep.Trial{Number: run.TrialNumber, Params: pt, Start: run.StartedAt, End: run.EndedAt, Error: run.Error}
-		curve, err := r.opts.Registry.Curve(ctx, run.ID, intermediateKey)
+		t, err := trialFromRun(ctx, r.opts.Registry, r.spec, run, pt)
 		if err != nil {
 			return err
 		}
-		for _, p := range curve {
-			t.Report(int(p.Epoch), p.Value)
-		}
 		switch run.Status {
-		case registry.StatusComplete:
-			v, ok := run.Metrics[r.spec.Objective.Metric]
-			if !ok {
-				return fmt.Errorf("trial %d is complete but has no %q", t.Number, r.spec.Objective.Metric)
-			}
-			t.State, t.Value = sweep.Complete, v
-		case registry.StatusPruned:
-			t.State = sweep.Pruned
-		case registry.StatusFailed:
-			t.State = sweep.Failed
+		case registry.StatusComplete, registry.StatusPruned, registry.StatusFailed:
 		default: // running, pending or killed: the sweep stopped while it ran
 			if run.Status == registry.StatusRunning || run.Status == registry.StatusPending {
 				if err := r.opts.Registry.FinishRun(ctx, run.ID, registry.StatusFailed, "the sweep stopped while it ran"); err != nil &&
@@ -149,4 +133,43 @@ func (r *runner) resume(ctx context.Context) error {
 	}
 	r.opts.Log.Info("sweep resumed", "sweep", r.sweepID, "trials", len(r.trials), "to retry", len(r.retry))
 	return nil
+}
+
+// trialFromRun rebuilds a recorded trial of spec's sweep from its registry
+// row (from GetRun, so that it holds the metrics) and its point: number,
+// times, error, pruning figure per epoch and state. A complete trial
+// takes the objective from the row's metrics; a killed one is failed;
+// pending and running ones are running.
+func trialFromRun(ctx context.Context, reg *registry.Registry, spec Spec, run registry.Run, pt sweep.Point) (sweep.Trial, error) {
+	t := sweep.Trial{Number: run.TrialNumber, Params: pt, Start: run.StartedAt, End: run.EndedAt, Error: run.Error}
+	curve, err := reg.Curve(ctx, run.ID, intermediateKey)
+	if err != nil {
+		return sweep.Trial{}, err
+	}
+	for _, p := range curve {
+		t.Report(int(p.Epoch), p.Value)
+	}
+	t.State = stateOf(run.Status)
+	if t.State == sweep.Complete {
+		v, ok := run.Metrics[spec.Objective.Metric]
+		if !ok {
+			return sweep.Trial{}, fmt.Errorf("trial %d is complete but has no %q", t.Number, spec.Objective.Metric)
+		}
+		t.Value = v
+	}
+	return t, nil
+}
+
+// stateOf maps a trial row's status to the trial's state: killed is
+// failed, pending and running are running.
+func stateOf(s registry.Status) sweep.State {
+	switch s {
+	case registry.StatusComplete:
+		return sweep.Complete
+	case registry.StatusPruned:
+		return sweep.Pruned
+	case registry.StatusFailed, registry.StatusKilled:
+		return sweep.Failed
+	}
+	return sweep.Running
 }

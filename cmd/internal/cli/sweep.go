@@ -25,10 +25,17 @@ recorded in the run registry (vigil runs ls --sweep ID). Trials go to
 DIR/trial-NNNN, a summary to DIR/trials.csv. Run the same command again to
 resume a stopped sweep: finished trials are kept, trials it left running are
 recorded as failed and run again from their checkpoints; the budget may be
-raised in between.`,
+raised in between.
+
+To spread a sweep over many machines through an existing batch engine
+(Kubernetes, AWS Batch), plan it instead: 'vigil sweep plan' samples the
+trials up front and writes the manifests, each worker runs one trial with
+'vigil sweep worker', and 'vigil sweep report' writes the report from the
+registry and the artefact store (see deploy/README.md).`,
 		Example: `  vigil sweep experiments/sweeps/quickstart.yaml
   vigil sweep experiments/sweeps/sea.yaml --set data.path=data/sea
-  vigil sweep my_sweep.yaml --workers 4 --registry postgres://vigil@db/vigil`,
+  vigil sweep my_sweep.yaml --workers 4 --registry postgres://vigil@db/vigil
+  vigil sweep plan my_sweep.yaml --registry postgres://vigil@db/vigil --store /mnt/vigil --trials 32`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			spec, err := sweeprun.ReadSpec(args[0])
@@ -63,6 +70,7 @@ raised in between.`,
 			return nil
 		},
 	}
+	cmd.AddCommand(newSweepPlanCmd(), newSweepWorkerCmd(), newSweepReportCmd())
 	cmd.Flags().StringVar(&out, "out", "", "sweep folder (default runs/<name>)")
 	cmd.Flags().StringVar(&registryDSN, "registry", "", registryFlagHelp)
 	cmd.Flags().IntVar(&workers, "workers", 0, "trials at once (default: the sweep file's workers)")
