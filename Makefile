@@ -9,7 +9,7 @@ SSHD     ?= $(SHARED)/data/auth/loghub-openssh/OpenSSH_2k.log
 PEERS    ?= $(SHARED)/bench/peers
 OUT      ?= runs
 
-.PHONY: all build demo test test-emu emu-quickstart emu-mutants test-short vet fuzz bench bench-deps sea-fast sea-convvae hids-adfa hids-lidds vaegan-adfa ipinsights ipinsights-synthetic ipinsights-sshd clean
+.PHONY: all build demo test test-emu emu-quickstart emu-mutants test-short vet fuzz bench bench-deps sea-fast sea-convvae hids-adfa hids-lidds vaegan-adfa ipinsights ipinsights-synthetic ipinsights-sshd sweep-quickstart sea-sweep hids-adfa-sweep clean
 .PHONY: cuda-deps kernels kernels-check cuda vet-gpu gpu-check-build
 
 all: build
@@ -73,6 +73,18 @@ hids-adfa: build
 ## hids-lidds: the syscall LSTM on the LID-DS 2021 sample recording (format, metrics and latency check)
 hids-lidds: build
 	$(BIN)/vigil run experiments/configs/hids_lidds.yaml --set data.path=$(LIDDS) --set data.train_before_exploit=true --out $(OUT)/hids_lidds
+
+## sweep-quickstart: a TPE sweep of the VAE-GAN on synthetic traces (a few minutes on 2 cores)
+sweep-quickstart: build
+	$(BIN)/vigil sweep experiments/sweeps/quickstart.yaml --out $(OUT)/quickstart_sweep
+
+## sea-sweep: the ConvVAE sweep on 10 SEA users (needs $(SEA); about an hour on 2 cores)
+sea-sweep: build
+	$(BIN)/vigil sweep experiments/sweeps/sea.yaml --set data.path=$(SEA) --out $(OUT)/sea_sweep
+
+## hids-adfa-sweep: a small sweep of the syscall LSTM on ADFA-LD (needs $(ADFA); about half an hour)
+hids-adfa-sweep: build
+	$(BIN)/vigil sweep experiments/sweeps/hids_adfa.yaml --set data.path=$(ADFA) --out $(OUT)/hids_adfa_sweep
 
 ## vaegan-adfa: the LSTM VAE-GAN and STIDE on ADFA-LD with the LSTM's split (needs $(ADFA); minutes on a CPU)
 vaegan-adfa: build
