@@ -9,7 +9,7 @@ SSHD     ?= $(SHARED)/data/auth/loghub-openssh/OpenSSH_2k.log
 PEERS    ?= $(SHARED)/bench/peers
 OUT      ?= runs
 
-.PHONY: all build demo test test-emu emu-quickstart emu-mutants test-short vet fuzz bench bench-deps sea-fast sea-convvae hids-adfa hids-lidds vaegan-adfa ipinsights ipinsights-synthetic ipinsights-sshd sweep-quickstart sea-sweep hids-adfa-sweep clean
+.PHONY: all build demo test test-emu emu-quickstart emu-mutants test-short vet fuzz bench bench-deps sea-fast sea-swept sea-convvae hids-adfa hids-lidds vaegan-adfa ipinsights ipinsights-synthetic ipinsights-sshd sweep-quickstart sea-sweep hids-adfa-sweep clean
 .PHONY: cuda-deps kernels kernels-check cuda vet-gpu gpu-check-build
 
 all: build
@@ -65,6 +65,10 @@ bench: bench-deps
 ## sea-fast: all 50 SEA users on a CPU in about 15 minutes (needs the real data in $(SEA))
 sea-fast: build
 	$(BIN)/vigil run experiments/configs/sea_fast.yaml --set data.path=$(SEA) --out $(OUT)/sea_fast
+
+## sea-swept: sea_fast with the SEA sweep's best settings, all 50 users (needs $(SEA); about 10 minutes)
+sea-swept: build
+	$(BIN)/vigil run experiments/configs/sea_swept.yaml --set data.path=$(SEA) --out $(OUT)/sea_swept
 
 ## hids-adfa: the syscall LSTM and STIDE on ADFA-LD (needs the real data in $(ADFA); minutes on a CPU)
 hids-adfa: build
