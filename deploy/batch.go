@@ -28,8 +28,8 @@ type (
 		Environment          []EnvVar          `json:"environment"`
 		Secrets              []batchSecret     `json:"secrets"`
 		ExecutionRoleArn     string            `json:"executionRoleArn,omitempty"`
-		Volumes              []batchVolume     `json:"volumes"`
-		MountPoints          []batchMountPoint `json:"mountPoints"`
+		Volumes              []batchVolume     `json:"volumes,omitempty"`
+		MountPoints          []batchMountPoint `json:"mountPoints,omitempty"`
 	}
 	batchResource struct {
 		Type  string `json:"type"`
@@ -78,7 +78,8 @@ type (
 // vigil) is `sweep worker` without --registry (the worker reads
 // $VIGIL_REGISTRY, which Batch sets from the SecretARN secret), with
 // VCPU, MEMORY and, when GPUs > 0, GPU requirements, the store mounted at
-// Store (from EFS, or the host's directory), and Retries + 1 attempts.
+// Store (from EFS, or the host's directory; a bucket store: its
+// credentials from S3SecretARN instead), and Retries + 1 attempts.
 func (w Worker) BatchJobDefinition() ([]byte, error) {
 	if err := w.Check(); err != nil {
 		return nil, err
@@ -95,13 +96,24 @@ func (w Worker) BatchJobDefinition() ([]byte, error) {
 		vol = batchVolume{Name: "store", EFS: &batchEFSVolume{FileSystemID: w.EFS, RootDirectory: "/", TransitEncryption: "ENABLED"}}
 	}
 	env := append([]EnvVar{}, w.Env...)
+	secrets := []batchSecret{{Name: RegistryEnv, ValueFrom: w.SecretARN}}
+	volumes := []batchVolume{vol}
+	mounts := []batchMountPoint{{SourceVolume: "store", ContainerPath: w.Store}}
+	if w.Bucket() {
+		if w.S3SecretARN == "" {
+			return nil, errors.New("AWS Batch: a bucket store needs the ARN of the secret holding its credentials")
+		}
+		// Secrets Manager's JSON-key form: ARN:json-key:version-stage:version-id.
+		secrets = append(secrets, batchSecret{Name: "AWS_ACCESS_KEY_ID", ValueFrom: w.S3SecretARN + ":access_key_id::"},
+			batchSecret{Name: "AWS_SECRET_ACCESS_KEY", ValueFrom: w.S3SecretARN + ":secret_access_key::"})
+		volumes, mounts = nil, nil
+	}
 	def := batchJobDefinition{JobDefinitionName: w.Name, Type: "container", PlatformCapabilities: []string{"EC2"},
 		RetryStrategy: batchRetryStrategy{Attempts: w.Retries + 1},
 		Tags:          map[string]string{"vigil-sweep": strconv.FormatInt(w.SweepID, 10)},
 		ContainerProperties: batchContainerProps{Image: w.Image, Command: w.WorkerArgs(""), ResourceRequirements: res,
-			Environment: env, Secrets: []batchSecret{{Name: RegistryEnv, ValueFrom: w.SecretARN}},
-			ExecutionRoleArn: w.ExecutionRoleARN, Volumes: []batchVolume{vol},
-			MountPoints: []batchMountPoint{{SourceVolume: "store", ContainerPath: w.Store}}}}
+			Environment: env, Secrets: secrets,
+			ExecutionRoleArn: w.ExecutionRoleARN, Volumes: volumes, MountPoints: mounts}}
 	return marshalJSON(def)
 }
 

@@ -36,7 +36,7 @@ type (
 	k8sPodSpec struct {
 		RestartPolicy string          `yaml:"restartPolicy"`
 		Containers    []k8sContainer  `yaml:"containers"`
-		Volumes       []k8sVolume     `yaml:"volumes"`
+		Volumes       []k8sVolume     `yaml:"volumes,omitempty"`
 		Tolerations   []k8sToleration `yaml:"tolerations,omitempty"`
 	}
 	k8sContainer struct {
@@ -45,7 +45,7 @@ type (
 		Command      []string         `yaml:"command"`
 		Env          []k8sEnv         `yaml:"env"`
 		Resources    k8sResources     `yaml:"resources"`
-		VolumeMounts []k8sVolumeMount `yaml:"volumeMounts"`
+		VolumeMounts []k8sVolumeMount `yaml:"volumeMounts,omitempty"`
 	}
 	k8sEnv struct {
 		Name      string        `yaml:"name"`
@@ -91,7 +91,8 @@ const gpuResource = "nvidia.com/gpu"
 // failing the others) and podReplacementPolicy Failed (a replacement pod
 // starts only once the one it replaces has stopped). The container runs
 // `vigil sweep worker` with the registry DSN from the Secret, mounts the
-// store's claim at Store, and with GPUs > 0 asks for nvidia.com/gpu and
+// store's claim at Store (a bucket store: its credentials from S3Secret
+// instead), and with GPUs > 0 asks for nvidia.com/gpu and
 // tolerates the usual GPU-node taint.
 func (w Worker) Kubernetes() ([]byte, error) {
 	if err := w.Check(); err != nil {
@@ -100,8 +101,18 @@ func (w Worker) Kubernetes() ([]byte, error) {
 	labels := map[string]string{"app.kubernetes.io/name": "vigil", "app.kubernetes.io/component": "sweep-worker",
 		"vigil/sweep": strconv.FormatInt(w.SweepID, 10)}
 	env := []k8sEnv{{Name: RegistryEnv, ValueFrom: &k8sEnvSource{SecretKeyRef: k8sSecretKey{Name: w.SecretName, Key: w.SecretKey}}}}
+	if w.Bucket() {
+		for _, k := range [][2]string{{"AWS_ACCESS_KEY_ID", "access_key_id"}, {"AWS_SECRET_ACCESS_KEY", "secret_access_key"}} {
+			env = append(env, k8sEnv{Name: k[0], ValueFrom: &k8sEnvSource{SecretKeyRef: k8sSecretKey{Name: w.S3Secret, Key: k[1]}}})
+		}
+	}
 	for _, e := range w.Env {
 		env = append(env, k8sEnv{Name: e.Name, Value: e.Value})
+	}
+	mounts := []k8sVolumeMount{{Name: "store", MountPath: w.Store}}
+	volumes := []k8sVolume{{Name: "store", PersistentVolumeClaim: k8sPVC{ClaimName: w.PVC}}}
+	if w.Bucket() {
+		mounts, volumes = nil, nil
 	}
 	mem := strconv.Itoa(w.MemoryMiB) + "Mi"
 	res := k8sResources{Requests: map[string]string{"cpu": strconv.Itoa(w.CPUs), "memory": mem},
@@ -122,8 +133,8 @@ func (w Worker) Kubernetes() ([]byte, error) {
 					Command:      append([]string{"vigil"}, w.WorkerArgs("$("+RegistryEnv+")")...),
 					Env:          env,
 					Resources:    res,
-					VolumeMounts: []k8sVolumeMount{{Name: "store", MountPath: w.Store}}}},
-				Volumes:     []k8sVolume{{Name: "store", PersistentVolumeClaim: k8sPVC{ClaimName: w.PVC}}},
+					VolumeMounts: mounts}},
+				Volumes:     volumes,
 				Tolerations: tolerations,
 			}}}}
 	var buf bytes.Buffer

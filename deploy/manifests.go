@@ -27,8 +27,10 @@ type Worker struct {
 	// Parallelism is how many workers run at once; 0 means Trials.
 	Parallelism int
 	Image       string // the Dockerfile.gpu image (its ENTRYPOINT is vigil)
-	// Store is the artefact store's directory; the containers mount the
-	// shared filesystem at this same absolute path.
+	// Store is the artefact store: a directory, which the containers
+	// mount from the shared filesystem at this same absolute path, or an
+	// s3://bucket/prefix URI, which they reach with the credentials of
+	// S3Secret (Kubernetes) or S3SecretARN (AWS Batch).
 	Store  string
 	Device string // the workers' --device: "cpu" or "cuda:0"
 	// GPUs per worker: nvidia.com/gpu on Kubernetes, GPU on AWS Batch;
@@ -53,6 +55,10 @@ type Worker struct {
 	SecretName string
 	SecretKey  string
 	PVC        string
+	// S3Secret is, for a bucket store, the Secret whose keys
+	// access_key_id and secret_access_key become AWS_ACCESS_KEY_ID and
+	// AWS_SECRET_ACCESS_KEY.
+	S3Secret string
 
 	// AWS Batch: the job queue, the Secrets Manager secret (or SSM
 	// parameter) ARN holding the registry DSN, the execution role that
@@ -62,7 +68,15 @@ type Worker struct {
 	SecretARN        string
 	ExecutionRoleARN string
 	EFS              string
+	// S3SecretARN is, for a bucket store, the Secrets Manager secret
+	// whose JSON keys access_key_id and secret_access_key become
+	// AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+	S3SecretARN string
 }
+
+// Bucket reports whether the store is an S3-compatible bucket (nothing
+// to mount).
+func (w Worker) Bucket() bool { return strings.HasPrefix(strings.ToLower(w.Store), "s3://") }
 
 // EnvVar is one environment variable of the workers.
 type EnvVar struct {
@@ -90,8 +104,8 @@ func (w Worker) Check() error {
 	if w.CPUs < 1 || w.MemoryMiB < 1 {
 		errs = append(errs, fmt.Errorf("CPUs %d and memory %d MiB must be positive", w.CPUs, w.MemoryMiB))
 	}
-	if w.Image == "" || w.Store == "" || w.Store[0] != '/' {
-		errs = append(errs, fmt.Errorf("image %q and an absolute store path %q are required", w.Image, w.Store))
+	if w.Image == "" || w.Store == "" || (w.Store[0] != '/' && !w.Bucket()) {
+		errs = append(errs, fmt.Errorf("image %q and an absolute store path or s3:// URI %q are required", w.Image, w.Store))
 	}
 	for _, e := range w.Env {
 		if e.Name == "" || e.Name == RegistryEnv || strings.HasPrefix(e.Name, "AWS_BATCH") {

@@ -3,11 +3,14 @@
 // trial's point.json, the sweep's base config, and each trial's run
 // directory (checkpoints, metrics.json, report.html).
 //
-// Store is the interface; Dir is its one implementation, a directory on a
-// filesystem every worker mounts at the same path (EFS, NFS, a Kubernetes
-// PersistentVolumeClaim with ReadWriteMany access, or a local directory
-// when the workers share one machine). An S3-compatible bucket is the
-// next implementation of the interface; it is not built yet.
+// Store is the interface, with two implementations. Dir is a directory on
+// a filesystem every worker mounts at the same path (EFS, NFS, a
+// Kubernetes PersistentVolumeClaim with ReadWriteMany access, or a local
+// directory when the workers share one machine). S3 is a bucket on AWS S3
+// or an S3-compatible server (MinIO and the like), spoken to over HTTP
+// with requests signed by hand (AWS Signature Version 4, standard library
+// only); its Checkout downloads into a local cache and Commit uploads.
+// Open picks one from a path, a file:// URL or an s3://bucket/prefix URL.
 //
 // Keys are slash-separated relative paths such as
 // "sweep-7/trial-0003/point.json" (io/fs.ValidPath: no leading slash, no

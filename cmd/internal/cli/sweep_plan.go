@@ -94,11 +94,17 @@ See deploy/README.md for the whole path, from plan to report.`,
 				}
 				w.Env = append(w.Env, deploy.EnvVar{Name: k, Value: v})
 			}
-			st, err := artifacts.NewDir(store)
+			st, err := artifacts.Open(store)
 			if err != nil {
 				return err
 			}
-			w.Image, w.Store, w.Device = image, st.Root(), device
+			// A directory is mounted into each worker at the same path; a
+			// bucket is reached by URI with the credentials' secret.
+			w.Store = store
+			if d, ok := st.(*artifacts.Dir); ok {
+				w.Store = d.Root()
+			}
+			w.Image, w.Device = image, device
 			w.Name, w.SweepID, w.Trials = "vigil-sweep-0", 0, 1
 			if _, err := buildManifests(w); err != nil { // before anything is recorded
 				return err
@@ -134,13 +140,13 @@ See deploy/README.md for the whole path, from plan to report.`,
 				fmt.Fprintln(o, "note: put your secret's ARN in the AWS job definition (--aws-secret-arn) before registering it")
 			}
 			fmt.Fprintf(o, "progress: vigil runs ls --sweep %d; report: vigil sweep report --sweep %d --store %s\n",
-				plan.SweepID, plan.SweepID, st.Root())
+				plan.SweepID, plan.SweepID, w.Store)
 			return nil
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&registryDSN, "registry", "", "run registry the workers share, a postgres:// URL (default $"+registryEnv+")")
-	f.StringVar(&store, "store", "", "artefact store: a directory the workers mount at the same path (required)")
+	f.StringVar(&store, "store", "", "artefact store: a directory (or file:// URL) the workers mount at the same path, or s3://bucket/prefix (required)")
 	f.StringVar(&sampler, "sampler", "", "random or grid instead of the sweep file's sampler (a TPE sweep file needs one)")
 	f.IntVar(&trials, "trials", 0, "trials to plan (default: the sweep file's budget.trials; a grid: its size)")
 	f.StringVar(&out, "out", "manifests", "folder for the Kubernetes and AWS Batch manifests")
@@ -162,6 +168,8 @@ See deploy/README.md for the whole path, from plan to report.`,
 	f.StringVar(&w.SecretARN, "aws-secret-arn", placeholderSecretARN, "AWS Secrets Manager secret (or SSM parameter) ARN holding the registry DSN")
 	f.StringVar(&w.ExecutionRoleARN, "aws-execution-role", "", "AWS Batch execution role ARN allowed to read the secret")
 	f.StringVar(&w.EFS, "efs", "", "EFS file system id of the store on AWS Batch (default: the host's --store directory)")
+	f.StringVar(&w.S3Secret, "s3-secret", "vigil-s3", "Kubernetes Secret with access_key_id and secret_access_key, for an s3:// store")
+	f.StringVar(&w.S3SecretARN, "aws-s3-secret-arn", "", "AWS Secrets Manager secret ARN with JSON keys access_key_id and secret_access_key, for an s3:// store")
 	return cmd
 }
 

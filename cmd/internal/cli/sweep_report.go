@@ -33,7 +33,7 @@ once per attempt.`,
 			if sweepID <= 0 || store == "" {
 				return errors.New("--sweep ID and --store DIR are required")
 			}
-			st, err := artifacts.NewDir(store)
+			st, err := artifacts.Open(store)
 			if err != nil {
 				return err
 			}
@@ -54,6 +54,6 @@ once per attempt.`,
 	f := cmd.Flags()
 	f.Int64Var(&sweepID, "sweep", 0, "the planned sweep's id (required)")
 	f.StringVar(&registryDSN, "registry", "", "run registry the sweep was planned in (default $"+registryEnv+")")
-	f.StringVar(&store, "store", "", "artefact store the sweep was planned on (required)")
+	f.StringVar(&store, "store", "", "artefact store the sweep was planned on: a directory, file:// or s3://bucket/prefix (required)")
 	return cmd
 }

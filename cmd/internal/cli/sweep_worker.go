@@ -70,7 +70,7 @@ count (backoffLimitPerIndex, AWS Batch attempts - 1).`,
 			if err := checkWorkerDevice(cmd.Context(), device); err != nil {
 				return err
 			}
-			st, err := artifacts.NewDir(store)
+			st, err := artifacts.Open(store)
 			if err != nil {
 				return err
 			}
@@ -89,7 +89,7 @@ count (backoffLimitPerIndex, AWS Batch attempts - 1).`,
 	f := cmd.Flags()
 	f.Int64Var(&sweepID, "sweep", 0, "the planned sweep's id (required)")
 	f.StringVar(&registryDSN, "registry", "", "run registry the sweep was planned in (default $"+registryEnv+")")
-	f.StringVar(&store, "store", "", "artefact store the sweep was planned on (required)")
+	f.StringVar(&store, "store", "", "artefact store the sweep was planned on: a directory, file:// or s3://bucket/prefix (required)")
 	f.IntVar(&index, "index", -1, "trial to run (default $"+k8sIndexEnv+", else $"+batchIndexEnv+")")
 	f.StringVar(&device, "device", "cpu", "device to train on: cpu, cuda or cuda:N")
 	f.IntVar(&opts.Retries, "retries", 0, "attempts after a failed one")
