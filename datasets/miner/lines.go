@@ -1,58 +1,35 @@
 package miner
 
 import (
-	"bufio"
-	"bytes"
 	"errors"
 	"io"
+
+	"github.com/vigil-ml/vigil/datasets/lines"
 )
 
 // maxLine bounds the length of one input line.
 const maxLine = 1 << 20
 
-// lineReader reads lines up to maxLine bytes without loading the whole
-// input, counting them from 1.
+// lineReader is a lines.Reader whose errors are the package's, naming
+// the input.
 type lineReader struct {
-	br   *bufio.Reader
-	buf  []byte
-	line int
+	r    *lines.Reader
+	line int // the line next returned last
 	name string
 }
 
 func newLineReader(r io.Reader, name string) *lineReader {
-	return &lineReader{br: bufio.NewReaderSize(r, 64<<10), name: name}
+	return &lineReader{r: lines.NewReader(r, maxLine), name: name}
 }
 
-// next returns the next line without its line ending; the slice is valid
-// until the following call. It returns io.EOF after the last line; a final
-// line without a newline counts as a line.
+// next returns the next line without its line ending (valid until the
+// following call), or io.EOF after the last line.
 func (l *lineReader) next() ([]byte, error) {
-	l.buf = l.buf[:0]
-	for {
-		chunk, err := l.br.ReadSlice('\n')
-		l.buf = append(l.buf, chunk...)
-		if len(l.buf) > maxLine {
-			return nil, parseErr(l.name, l.line+1, "line longer than %d bytes", maxLine)
-		}
-		switch {
-		case err == nil:
-			l.line++
-			return trimEOL(l.buf), nil
-		case errors.Is(err, bufio.ErrBufferFull):
-			continue
-		case errors.Is(err, io.EOF):
-			if len(l.buf) == 0 {
-				return nil, io.EOF
-			}
-			l.line++
-			return trimEOL(l.buf), nil
-		default:
-			return nil, parseErr(l.name, l.line+1, "%v", err)
-		}
+	b, err := l.r.Next()
+	l.line = l.r.Line()
+	var le *lines.Error
+	if errors.As(err, &le) {
+		return nil, parseErr(l.name, le.Line, "%v", le.Err)
 	}
-}
-
-func trimEOL(b []byte) []byte {
-	b = bytes.TrimSuffix(b, []byte{'\n'})
-	return bytes.TrimSuffix(b, []byte{'\r'})
+	return b, err
 }
