@@ -130,6 +130,10 @@ func PlotSweepParallel(path string, s SweepData) error {
 	if k+1 > 4 {
 		p.X.Tick.Label.Rotation = 0.4
 		p.X.Tick.Label.XAlign = text.XRight
+		// A rotated label ends at its axis and reaches left: room for the
+		// first one (about 1.2 axis widths for a name such as
+		// "embedding.dim" at this width).
+		p.X.Min = -1.5
 	}
 
 	inactive := make([]bool, k)
