@@ -19,14 +19,13 @@
 // the fraction of training rows outside from above and the fraction of
 // support vectors from below.
 //
-// The solver is LIBSVM's SMO (Fan, Chen and Lin 2005) written for this
-// problem, statement for statement: the starting point α_i = 1 for the
-// first rows until νℓ (accumulated as Σ ν) is spent, second-order
-// working-set selection, the stopping rule m(α) − M(α) < Tol, shrinking
-// every min(ℓ, 1000) iterations with gradient reconstruction, ρ averaged
-// over the free multipliers, kernel columns stored as float32 in a
-// least-recently-used cache. Package svm's solver starts from α = 0 and is
-// not exported, so this package has its own; kernels are svm.Kernel.
+// The solver is package svm's (svm.SolveDual: LIBSVM's SMO, Fan, Chen and
+// Lin 2005) on LIBSVM's one-class problem: every label +1, no linear term,
+// bounds 1, started with α_i = 1 for the first rows until νℓ (accumulated
+// as Σ ν) is spent; second-order working-set selection, the stopping rule
+// m(α) − M(α) < Tol, shrinking every min(ℓ, 1000) iterations with gradient
+// reconstruction, ρ averaged over the free multipliers, kernel columns
+// stored as float32 in a least-recently-used cache.
 //
 // Against scikit-learn 1.2.1 on the test datasets (RBF with ν 0.05 to 0.5,
 // with and without shrinking, polynomial and linear kernels) the tests

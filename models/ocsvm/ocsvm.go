@@ -129,14 +129,16 @@ func Train(x [][]float64, cfg Config) (*Model, error) {
 // float32 values.
 func train(flat []float64, d int, k svm.Kernel, nu, tol float64, shrinking bool, maxIter, cacheEntries int) *Model {
 	l := len(flat) / d
-	q := newKernelMatrix(k, flat, d, cacheEntries)
-	c := make([]float64, l)
+	y, p, c := make([]bool, l), make([]float64, l), make([]float64, l)
 	for i := range c {
-		c[i] = 1
+		y[i], c[i] = true, 1
 	}
-	sol := solve(q, initialAlpha(c, nu), c, tol, shrinking, maxIter)
-	m := &Model{kernel: k, d: d, nu: nu, rho: sol.rho, obj: sol.obj, iter: sol.iter, converged: sol.converged}
-	for i, a := range sol.alpha {
+	// LIBSVM's ONE_CLASS: every label +1, no linear term, bounds 1, from
+	// its feasible start; the same solver as svm.Train's.
+	sol := svm.SolveDual(k, flat, d, y, p, c, initialAlpha(c, nu),
+		svm.DualOptions{Tol: tol, Shrinking: shrinking, MaxIter: maxIter, CacheEntries: cacheEntries})
+	m := &Model{kernel: k, d: d, nu: nu, rho: sol.Rho, obj: sol.Obj, iter: sol.Iter, converged: sol.Converged}
+	for i, a := range sol.Alpha {
 		if a > 0 {
 			m.index = append(m.index, i)
 			m.coef = append(m.coef, a)

@@ -14,12 +14,13 @@ const (
 
 // solver is LIBSVM's Solver (Fan, Chen and Lin 2005) for
 //
-//	min ½αᵀQα + pᵀα  subject to  yᵀα = 0,  0 ≤ α_t ≤ C_t,
+//	min ½αᵀQα + pᵀα  subject to  yᵀα = yᵀα₀,  0 ≤ α_t ≤ C_t,
 //
-// started from α = 0: SMO with second-order working-set selection (WSS2),
-// optional shrinking with gradient reconstruction, and a kernel cache. The
-// statement order follows LIBSVM's svm.cpp so that the iterates, and hence
-// the approximate solution at a given tolerance, are LIBSVM's.
+// started from a feasible α₀ (0 for classification): SMO with second-order
+// working-set selection (WSS2), optional shrinking with gradient
+// reconstruction, and a kernel cache. The statement order follows LIBSVM's
+// svm.cpp so that the iterates, and hence the approximate solution at a
+// given tolerance, are LIBSVM's.
 type solver struct {
 	q          *qMatrix
 	l          int
@@ -47,9 +48,9 @@ type solution struct {
 }
 
 // solve runs the solver on q (whose labels y it shares), linear term p and
-// bounds c, to the tolerance eps on the maximal violation m(α) − M(α). It
-// stops after maxIter iterations when maxIter > 0.
-func solve(q *qMatrix, p, c []float64, eps float64, shrinking bool, maxIter int) solution {
+// bounds c, from alpha0 (nil: α = 0), to the tolerance eps on the maximal
+// violation m(α) − M(α). It stops after maxIter iterations when maxIter > 0.
+func solve(q *qMatrix, p, c, alpha0 []float64, eps float64, shrinking bool, maxIter int) solution {
 	l := len(p)
 	s := &solver{
 		q: q, l: l, activeSize: l,
@@ -63,10 +64,29 @@ func solve(q *qMatrix, p, c []float64, eps float64, shrinking bool, maxIter int)
 		active: make([]int, l),
 		eps:    eps,
 	}
+	if alpha0 != nil {
+		copy(s.alpha, alpha0)
+	}
 	for t := range l {
 		s.updateStatus(t)
 		s.active[t] = t
-		s.g[t] = s.p[t] // α = 0: the gradient is p and gBar is zero
+		s.g[t] = s.p[t]
+	}
+	// The gradient Qα + p and gBar at the start, as LIBSVM computes them.
+	for i := range l {
+		if s.status[i] == atLower {
+			continue
+		}
+		qi := s.q.column(i, l)
+		ai := s.alpha[i]
+		for j := range l {
+			s.g[j] += ai * float64(qi[j])
+		}
+		if s.status[i] == atUpper {
+			for j := range l {
+				s.gBar[j] += s.c[i] * float64(qi[j])
+			}
+		}
 	}
 
 	iter := 0

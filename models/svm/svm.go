@@ -237,7 +237,7 @@ func train(flat []float64, d int, y []bool, k Kernel, r resolved) *Model {
 		p[t] = -1
 	}
 	q := newQMatrix(k, xs, d, ys, r.cacheEntries)
-	sol := solve(q, p, cs, r.tol, r.shrinking, r.maxIter)
+	sol := solve(q, p, cs, nil, r.tol, r.shrinking, r.maxIter)
 
 	m := &Model{
 		kernel: k, d: d,
