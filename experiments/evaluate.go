@@ -70,7 +70,22 @@ func evaluate(ctx context.Context, cfg Config, runDir string, opts RunOptions, s
 	}
 	env := x.env(opts.Out, start, opts.Log)
 	env.From = runDir
-	data, err := x.task.Load(ctx, cfg.Sections, env)
+	env.Device, env.Factory, env.Progress = "cpu", opts.factory, opts.Progress
+	if ft, ok := x.task.(tasks.FitTask); ok {
+		if err := writeJSON(filepath.Join(opts.Out, "config.json"), cfg); err != nil {
+			return nil, err
+		}
+		ev, err := ft.Rescore(ctx, cfg.Sections, env)
+		if err != nil {
+			return nil, err
+		}
+		return finishFit(ev, opts.Out)
+	}
+	ut, ok := x.task.(tasks.UnitTask)
+	if !ok {
+		return nil, fmt.Errorf("task %s is neither a unit task nor a fit task", cfg.Task)
+	}
+	data, err := ut.Load(ctx, cfg.Sections, env)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/go-viper/mapstructure/v2"
 	"github.com/spf13/viper"
+	"github.com/vigil-ml/vigil/experiments/tasks"
 	"github.com/vigil-ml/vigil/models"
 	"go.yaml.in/yaml/v3"
 )
@@ -60,7 +61,7 @@ func parse(yamlData []byte, sets []string, env bool) (Config, error) {
 		return Config{}, err
 	}
 	kind := pick(first, sets, "model.kind", task.DefaultKind())
-	family, err := reg.models.Lookup(kind)
+	family, err := reg.family(task, kind)
 	if err != nil {
 		return Config{}, err
 	}
@@ -70,7 +71,7 @@ func parse(yamlData []byte, sets []string, env bool) (Config, error) {
 			return Config{}, fmt.Errorf("task %s: section %q clashes with a key of the experiment", taskName, k)
 		}
 	}
-	defaults, err := defaultTree(base(), sections, family.Defaults(), kind)
+	defaults, err := defaultTree(base(), sections, family)
 	if err != nil {
 		return Config{}, err
 	}
@@ -105,7 +106,7 @@ func parse(yamlData []byte, sets []string, env bool) (Config, error) {
 		}
 		v.Set(key, parsed)
 	}
-	cfg, err := decode(v.AllSettings(), sections, family.Defaults())
+	cfg, err := decode(v.AllSettings(), sections, family)
 	if err != nil {
 		return Config{}, err
 	}
@@ -143,8 +144,8 @@ func pick(v *viper.Viper, sets []string, key, def string) string {
 }
 
 // defaultTree is every key's default as a nested map: the experiment's
-// keys, the task's sections and model: with kind.
-func defaultTree(cfg Config, sections map[string]any, model any, kind string) (map[string]any, error) {
+// keys, the task's sections and, with a family, model: with its kind.
+func defaultTree(cfg Config, sections map[string]any, family models.Family) (map[string]any, error) {
 	tree, err := toMap(cfg)
 	if err != nil {
 		return nil, err
@@ -154,11 +155,14 @@ func defaultTree(cfg Config, sections map[string]any, model any, kind string) (m
 			return nil, err
 		}
 	}
-	m, err := toMap(model)
+	if family == nil {
+		return tree, nil
+	}
+	m, err := toMap(family.Defaults())
 	if err != nil {
 		return nil, err
 	}
-	m["kind"] = kind
+	m["kind"] = family.Kind()
 	tree["model"] = m
 	return tree, nil
 }
@@ -166,6 +170,9 @@ func defaultTree(cfg Config, sections map[string]any, model any, kind string) (m
 // familyTrainDefaults replaces the train: defaults that a family sets
 // (models.TrainDefaulter); a key train: does not have is an error.
 func familyTrainDefaults(tree map[string]any, f models.Family) error {
+	if f == nil {
+		return nil
+	}
 	td, ok := f.(models.TrainDefaulter)
 	if !ok {
 		return nil
@@ -206,14 +213,14 @@ func walkLeaves(prefix string, tree map[string]any, f func(key string, val any))
 
 // decode fills a Config from viper's merged settings: the experiment's keys
 // into the Config, each task section into a new struct of its type and
-// model: (without kind) into a new struct of the family's. Every key must
-// be known.
-func decode(all map[string]any, sections map[string]any, model any) (Config, error) {
+// model: (without kind) into a new struct of the family's (nil: a task
+// without a model section). Every key must be known.
+func decode(all map[string]any, sections map[string]any, family models.Family) (Config, error) {
 	own := map[string]any{}
 	cfg := Config{Sections: map[string]any{}}
 	for k, val := range all {
 		switch {
-		case k == "model":
+		case k == "model" && family != nil:
 			m, _ := val.(map[string]any)
 			rest := map[string]any{}
 			for mk, mv := range m {
@@ -221,7 +228,7 @@ func decode(all map[string]any, sections map[string]any, model any) (Config, err
 					rest[mk] = mv
 				}
 			}
-			dst := newLike(model)
+			dst := newLike(family.Defaults())
 			if err := strictDecode(rest, dst); err != nil {
 				return Config{}, fmt.Errorf("model: %w", err)
 			}
@@ -281,4 +288,16 @@ func knownKeys(keys map[string]bool, key string) string {
 	}
 	sort.Strings(out)
 	return strings.Join(out, ", ")
+}
+
+// family is the model family a config of task names: kind's, or none for
+// a task that fits its own models (DefaultKind ""), which must not name one.
+func (p *plugins) family(task tasks.Task, kind string) (models.Family, error) {
+	if task.DefaultKind() == "" {
+		if kind != "" {
+			return nil, fmt.Errorf("model.kind: task %s fits its own models and has no model: section (its pipelines are set in its own sections)", task.Name())
+		}
+		return nil, nil
+	}
+	return p.models.Lookup(kind)
 }

@@ -93,11 +93,11 @@ func TestValidationNamesEveryProblem(t *testing.T) {
 
 func TestUnknownTaskAndKindListTheKnownOnes(t *testing.T) {
 	_, err := Parse([]byte("version: 1\nname: x\ntask: phishing\n"), nil)
-	if err == nil || !strings.Contains(err.Error(), `"phishing" is not a task (known: logins, masquerade, syscalls)`) {
+	if err == nil || !strings.Contains(err.Error(), `"phishing" is not a task (known: cert, logins, masquerade, miner, syscalls)`) {
 		t.Fatalf("unknown task: %v", err)
 	}
 	_, err = Parse([]byte("version: 1\nname: x\ndata: {kind: synthetic}\n"), []string{"model.kind=transformer"})
-	if err == nil || !strings.Contains(err.Error(), `"transformer" is not a model family (known: convvae, ipinsights, lstm, vaegan)`) {
+	if err == nil || !strings.Contains(err.Error(), `"transformer" is not a model family (known: convvae, ipinsights, linear, lstm, vaegan)`) {
 		t.Fatalf("unknown model kind: %v", err)
 	}
 }

@@ -2,13 +2,16 @@ package experiments
 
 import (
 	"github.com/vigil-ml/vigil/experiments/tasks"
+	"github.com/vigil-ml/vigil/experiments/tasks/cert"
 	"github.com/vigil-ml/vigil/experiments/tasks/logins"
 	"github.com/vigil-ml/vigil/experiments/tasks/masquerade"
+	"github.com/vigil-ml/vigil/experiments/tasks/miner"
 	"github.com/vigil-ml/vigil/experiments/tasks/syscalls"
 	"github.com/vigil-ml/vigil/graph"
 	"github.com/vigil-ml/vigil/models"
 	"github.com/vigil-ml/vigil/models/convvae"
 	"github.com/vigil-ml/vigil/models/ipinsights"
+	"github.com/vigil-ml/vigil/models/linear"
 	"github.com/vigil-ml/vigil/models/lstm"
 	"github.com/vigil-ml/vigil/models/vaegan"
 )
@@ -16,10 +19,12 @@ import (
 // The registrations: every task and model family a config can name. A new
 // family is one package under models/ and one line here.
 
-func taskList() []tasks.Task { return []tasks.Task{logins.Task{}, masquerade.Task{}, syscalls.Task{}} }
+func taskList() []tasks.Task {
+	return []tasks.Task{cert.Task{}, logins.Task{}, masquerade.Task{}, miner.Task{}, syscalls.Task{}}
+}
 
 func familyList() []models.Family {
-	return []models.Family{convvae.Family{}, ipinsights.Family{}, lstm.Family{}, vaegan.Family{}}
+	return []models.Family{convvae.Family{}, ipinsights.Family{}, linear.Family{}, lstm.Family{}, vaegan.Family{}}
 }
 
 // plugins are the registered tasks and families.

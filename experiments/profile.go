@@ -22,7 +22,16 @@ func Profile(ctx context.Context, cfg Config, opts RunOptions) (p tasks.Profile,
 		return p, false, err
 	}
 	defer os.RemoveAll(tmp)
-	data, err := x.task.Load(ctx, cfg.Sections, x.env(tmp, time.Now(), opts.Log))
+	env := x.env(tmp, time.Now(), opts.Log)
+	switch t := x.task.(type) {
+	case tasks.FitProfiler:
+		p, err := t.Profile(ctx, cfg.Sections, env)
+		return p, err == nil, err
+	case tasks.UnitTask:
+	default:
+		return p, false, nil
+	}
+	data, err := x.task.(tasks.UnitTask).Load(ctx, cfg.Sections, env)
 	if err != nil {
 		return p, false, err
 	}

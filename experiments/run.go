@@ -124,9 +124,22 @@ func (x *experiment) run(ctx context.Context, cfg Config, opts RunOptions, start
 	}
 	opts.Log.Info("experiment", "task", cfg.Task, "model", cfg.Kind, "device", opts.device, "executor", cfg.Executor, "resuming", resumed)
 	env := x.env(opts.Out, start, opts.Log)
-	data, err := x.task.Load(ctx, cfg.Sections, env)
-	if err != nil {
-		return nil, err
+	env.Device, env.Factory, env.Progress = opts.device, opts.factory, opts.Progress
+	var data tasks.Data
+	var err error
+	switch t := x.task.(type) {
+	case tasks.FitTask:
+		ev, err := t.Fit(ctx, cfg.Sections, env)
+		if err != nil {
+			return nil, err
+		}
+		return finishFit(ev, env.Out)
+	case tasks.UnitTask:
+		if data, err = t.Load(ctx, cfg.Sections, env); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("task %s is neither a unit task nor a fit task", cfg.Task)
 	}
 	results, err := trainAll(ctx, x, data, opts)
 	if err != nil {
@@ -157,6 +170,17 @@ func finish(ctx context.Context, data tasks.Data, results []tasks.Result, env ta
 		return nil, err
 	}
 	return &Result{Out: env.Out, Metrics: ev.Metrics, summary: ev.Summary}, nil
+}
+
+// finishFit writes a fit task's metrics.json.
+func finishFit(ev tasks.Evaluation, out string) (*Result, error) {
+	if err := writeJSON(filepath.Join(out, "metrics.json"), ev.Metrics); err != nil {
+		return nil, err
+	}
+	if err := writeReportImages(out); err != nil {
+		return nil, err
+	}
+	return &Result{Out: out, Metrics: ev.Metrics, summary: ev.Summary}, nil
 }
 
 func last(xs []float64) float64 {

@@ -128,6 +128,9 @@ func unitSeed(seed uint64, i int) *rand.Rand { return rand.New(rand.NewPCG(seed,
 
 // newModel creates unit i's model for examples of in with its initial weights.
 func (x *experiment) newModel(i int, in models.Input) (models.Model, error) {
+	if x.family == nil {
+		return nil, fmt.Errorf("task %s fits its own models; it has no model family to build", x.cfg.Task)
+	}
 	return x.family.New(x.cfg.Model, in, unitSeed(x.cfg.Seed, i))
 }
 

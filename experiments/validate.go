@@ -26,24 +26,24 @@ func (c Config) validate(reg *plugins) error {
 		errs = append(errs, fmt.Errorf("executor: %q is not tape or program", c.Executor))
 	}
 	errs = append(errs, c.Train.Validate())
-	task, family, in, err := c.resolve(reg)
+	_, family, in, err := c.resolve(reg)
 	if err != nil {
 		errs = append(errs, err)
-	} else {
-		_ = task
+	} else if family != nil {
 		errs = append(errs, family.Validate(c.Model, in))
 	}
 	return errors.Join(errs...)
 }
 
-// resolve returns the config's task, model family and model input; the
-// task's sections are validated on the way.
+// resolve returns the config's task, model family (nil for a task that
+// fits its own models) and model input; the task's sections are validated
+// on the way.
 func (c Config) resolve(reg *plugins) (tasks.Task, models.Family, models.Input, error) {
 	task, err := reg.tasks.Lookup(c.Task)
 	if err != nil {
 		return nil, nil, models.Input{}, err
 	}
-	family, err := reg.models.Lookup(c.Kind)
+	family, err := reg.family(task, c.Kind)
 	if err != nil {
 		return nil, nil, models.Input{}, err
 	}

@@ -10,7 +10,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 GO=${GO:-go}
-GPU_PKGS=${GPU_PKGS:-./cuda/device ./cuda/exec ./cuda/selftest ./models/convvae}
+GPU_PKGS=${GPU_PKGS:-./cuda/device ./cuda/exec ./cuda/selftest ./models/convvae ./models/linear}
 # Packages whose other tests are about the build without a GPU: only their GPU tests.
 GPU_ONLY_PKGS=${GPU_ONLY_PKGS:-./experiments ./cmd/internal/cli}
 log=${EMU_LOG:-bin/emu/test.log}

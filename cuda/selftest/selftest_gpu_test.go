@@ -21,10 +21,10 @@ func TestGPUSelfTestMargin(t *testing.T) {
 		t.Skip(err)
 	}
 	defer d.Close()
-	if err := GPU(d, probe, lstmProbe, ipProbe, vaeganProbe); err != nil {
+	if err := GPU(d, probe, lstmProbe, ipProbe, vaeganProbe, linearProbe); err != nil {
 		t.Fatal(err)
 	}
-	r, err := MeasureGPU(d, probe, lstmProbe, ipProbe, vaeganProbe)
+	r, err := MeasureGPU(d, probe, lstmProbe, ipProbe, vaeganProbe, linearProbe)
 	if err != nil {
 		t.Fatal(err)
 	}

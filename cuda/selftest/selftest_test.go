@@ -11,6 +11,7 @@ import (
 	"github.com/vigil-ml/vigil/cuda/exec"
 	"github.com/vigil-ml/vigil/models/convvae"
 	"github.com/vigil-ml/vigil/models/ipinsights"
+	"github.com/vigil-ml/vigil/models/linear"
 	"github.com/vigil-ml/vigil/models/lstm"
 	"github.com/vigil-ml/vigil/models/vaegan"
 )
@@ -71,7 +72,7 @@ func check(f *faulty) error {
 
 func TestCheckPassesOnTheCPUBackend(t *testing.T) {
 	start := time.Now()
-	if err := Check(func() (exec.Backend, error) { return exec.NewCPUBackend(), nil }, probe, lstmProbe, ipProbe, vaeganProbe); err != nil {
+	if err := Check(func() (exec.Backend, error) { return exec.NewCPUBackend(), nil }, probe, lstmProbe, ipProbe, vaeganProbe, linearProbe); err != nil {
 		t.Fatal(err)
 	}
 	if err := check(&faulty{}); err != nil {
@@ -137,3 +138,7 @@ var ipProbe = ipinsights.Family{}.Probe()
 // windows, the last state sliced, z repeated by concatenation, the
 // reparameterization, KL and BCE terms, gradients of a parameter subset.
 var vaeganProbe = vaegan.Family{}.Probe()
+
+// linearProbe is the class-weighted hinge-loss linear model's: matmul,
+// bias, ReLU of the margin, per-row weights and an L2 term.
+var linearProbe = linear.Family{}.Probe()

@@ -16,7 +16,8 @@ import (
 
 // ErrNothingToPlot is returned (wrapped) by the sweep charts when the
 // sweep has no data the chart can show, e.g. no complete trial with a
-// finite objective; no file is written then.
+// finite objective, and by PlotPR and PlotIntervals when given no curves,
+// points or rows; no file is written then.
 var ErrNothingToPlot = errors.New("report: nothing to plot")
 
 // Outcome is what became of a sweep trial, as the sweep charts draw it.

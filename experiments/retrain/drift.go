@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 
+	"github.com/vigil-ml/vigil/eval/compare"
 	"github.com/vigil-ml/vigil/eval/drift"
 	"github.com/vigil-ml/vigil/experiments"
 	"github.com/vigil-ml/vigil/experiments/tasks"
@@ -24,38 +25,125 @@ type DriftResult struct {
 	Level   drift.Level `json:"level"`
 }
 
-// driftTests compares the champion's training inputs (old's data) with the
-// new window's (cfg's), and the champion's scores on its own held-out data
-// with its scores on the new window.
-func driftTests(ctx context.Context, old, cfg experiments.Config, champ, champOut string, o Options) ([]DriftResult, error) {
-	var out []DriftResult
+// inputDriftTests compares the champion's training inputs (old's data)
+// with the new window's (cfg's), when the task profiles its inputs.
+func inputDriftTests(ctx context.Context, old, cfg experiments.Config, o Options) ([]DriftResult, error) {
 	po, ok, err := experiments.Profile(ctx, old, experiments.RunOptions{Log: o.Log})
 	if err != nil {
 		return nil, fmt.Errorf("retrain: the champion's data: %w", err)
 	}
-	if ok {
-		pn, _, err := experiments.Profile(ctx, cfg, experiments.RunOptions{Log: o.Log})
+	if !ok {
+		o.Log.Info("retrain: the task does not profile its inputs; only the champion's outputs are tested for drift")
+		return nil, nil
+	}
+	pn, _, err := experiments.Profile(ctx, cfg, experiments.RunOptions{Log: o.Log})
+	if err != nil {
+		return nil, fmt.Errorf("retrain: the new data: %w", err)
+	}
+	return inputDrift(po, pn, o.Drift)
+}
+
+// minClassRows is the fewest rows of a class, in both samples, for the
+// per-class drift tests of the champion's outputs.
+const minClassRows = 20
+
+// outputDrift compares the champion's outputs on its own held-out data
+// (champ, the run it was trained in) with its outputs on the new window
+// (champOut):
+//
+//   - when both hold holdout.json with probabilities, the class
+//     probabilities ("probability"), and per class ("probability|label=1",
+//     "probability|label=0") when each class has at least minClassRows
+//     rows in both, so that a change of prevalence alone is told apart
+//     from a change within a class;
+//   - else, when both hold scores.json, every unit's primary score
+//     ("score <name>"), as before holdout.json existed;
+//   - else, when both hold holdout.json, its scores ("score", and per
+//     class as for probabilities).
+//
+// A holdout.json that exists but breaks the contract is an error, not a
+// reason to fall back.
+func outputDrift(champ, champOut string, cfg DriftConfig) ([]DriftResult, error) {
+	ref, err := optionalHoldout(champ)
+	if err != nil {
+		return nil, err
+	}
+	cur, err := optionalHoldout(champOut)
+	if err != nil {
+		return nil, err
+	}
+	if ref != nil && cur != nil && ref.Probabilities != nil && cur.Probabilities != nil {
+		return holdoutDrift("probability", ref.Probabilities, ref.Labels, cur.Probabilities, cur.Labels, cfg)
+	}
+	refScores, curScores := filepath.Join(champ, "scores.json"), filepath.Join(champOut, "scores.json")
+	if exists(refScores) && exists(curScores) {
+		a, name, err := primaryScores(refScores)
 		if err != nil {
-			return nil, fmt.Errorf("retrain: the new data: %w", err)
+			return nil, err
 		}
-		rs, err := inputDrift(po, pn, o.Drift)
+		b, _, err := primaryScores(curScores)
+		if err != nil {
+			return nil, err
+		}
+		return numericDrift("score "+name, a, b, cfg)
+	}
+	if ref != nil && cur != nil {
+		return holdoutDrift("score", ref.Scores, ref.Labels, cur.Scores, cur.Labels, cfg)
+	}
+	return nil, fmt.Errorf("retrain: nothing to test the champion's outputs for drift on: need scores.json or %s both in %s and in %s",
+		compare.HoldoutFile, champ, champOut)
+}
+
+// holdoutDrift is numericDrift on all rows and, when both classes have
+// minClassRows rows in both samples, on each class.
+func holdoutDrift(feature string, ref []float64, refLabels []bool, cur []float64, curLabels []bool, cfg DriftConfig) ([]DriftResult, error) {
+	out, err := numericDrift(feature, ref, cur, cfg)
+	if err != nil {
+		return nil, err
+	}
+	split := func(v []float64, labels []bool, class bool) []float64 {
+		var s []float64
+		for i, l := range labels {
+			if l == class {
+				s = append(s, v[i])
+			}
+		}
+		return s
+	}
+	r1, r0 := split(ref, refLabels, true), split(ref, refLabels, false)
+	c1, c0 := split(cur, curLabels, true), split(cur, curLabels, false)
+	if min(len(r1), len(r0), len(c1), len(c0)) < minClassRows {
+		return out, nil
+	}
+	for _, c := range []struct {
+		name     string
+		ref, cur []float64
+	}{{"|label=1", r1, c1}, {"|label=0", r0, c0}} {
+		rs, err := numericDrift(feature+c.name, c.ref, c.cur, cfg)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, rs...)
-	} else {
-		o.Log.Info("retrain: the task does not profile its inputs; only the scores are tested for drift")
 	}
-	a, name, err := primaryScores(filepath.Join(champ, "scores.json"))
+	return out, nil
+}
+
+// optionalHoldout reads dir's holdout.json; nil when there is none.
+func optionalHoldout(dir string) (*compare.Holdout, error) {
+	path := filepath.Join(dir, compare.HoldoutFile)
+	if !exists(path) {
+		return nil, nil
+	}
+	h, err := compare.ReadHoldout(path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("retrain: %w", err)
 	}
-	b, _, err := primaryScores(filepath.Join(champOut, "scores.json"))
-	if err != nil {
-		return nil, err
-	}
-	rs, err := numericDrift("score "+name, a, b, o.Drift)
-	return append(out, rs...), err
+	return &h, nil
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 // inputDrift tests every feature the two profiles share.

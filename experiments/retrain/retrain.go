@@ -10,9 +10,11 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/vigil-ml/vigil/eval/compare"
 	"github.com/vigil-ml/vigil/eval/drift"
 	"github.com/vigil-ml/vigil/experiments"
 	"github.com/vigil-ml/vigil/experiments/registry"
@@ -42,7 +44,16 @@ type Options struct {
 	Minimize bool
 	// Margin is how much better the challenger must be (in the metric's units).
 	Margin float64
-	Drift  DriftConfig
+	// Test, when set, also requires a paired statistical test on the two
+	// models' scoring of the same new-window rows to favour the
+	// challenger at level Alpha: "delong" (ROC AUC), "mcnemar" (accuracy
+	// of the alarms) or "bootstrap-ap" (average precision); see
+	// eval/compare. Both run directories must then hold holdout.json
+	// (compare.Holdout), paired by id. Empty: the margin alone decides.
+	Test string
+	// Alpha is the test's one-sided significance level; 0 means 0.05.
+	Alpha float64
+	Drift DriftConfig
 	// Registry records the challenger's run and the decision; nil: none.
 	Registry *registry.Registry
 	Log      *slog.Logger
@@ -77,6 +88,9 @@ type Report struct {
 	Margin          float64       `json:"margin"`
 	Drift           []DriftResult `json:"drift"`
 	Seconds         float64       `json:"seconds"`
+	// Test is the paired test's outcome when Options.Test is set: its
+	// name, statistic, one-sided p-value, interval and level.
+	Test *compare.Result `json:"test,omitempty"`
 }
 
 // Run retrains, decides and (when the challenger wins) promotes.
@@ -90,6 +104,9 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	}
 	if o.Metric == "" {
 		return Report{}, errors.New("retrain: no metric to compare by (e.g. model.auc)")
+	}
+	if err := o.checkTest(); err != nil {
+		return Report{}, err
 	}
 	for _, s := range o.Sets {
 		if strings.HasPrefix(strings.TrimSpace(s), "model.") {
@@ -134,16 +151,12 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	if _, err := experiments.EvaluateOn(ctx, champ, cfg, experiments.RunOptions{Out: champOut, Log: o.Log}); err != nil {
 		return rep, fmt.Errorf("retrain: champion on the new data: %w", err)
 	}
-	if rep.ChampionValue, err = metric(champOut, o.Metric); err != nil {
+	if rep.Drift, err = inputDriftTests(ctx, old, cfg, o); err != nil {
 		return rep, err
 	}
-	if rep.ChallengerValue, err = metric(o.Out, o.Metric); err != nil {
+	if err := assess(o, &rep, champ, champOut); err != nil {
 		return rep, err
 	}
-	if rep.Drift, err = driftTests(ctx, old, cfg, champ, champOut, o); err != nil {
-		return rep, err
-	}
-	rep.Decision, rep.Reason = decide(rep, o.Minimize)
 	if rep.Decision == Promoted {
 		if err := adopt(o.Champion); err != nil {
 			return rep, fmt.Errorf("retrain: %w", err)
@@ -163,8 +176,102 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	return rep, record(ctx, o, rep)
 }
 
-// decide promotes when the challenger beats the champion by the margin
-// and no drift test alarms.
+// checkTest validates o.Test and sets o.Alpha's default.
+func (o *Options) checkTest() error {
+	if o.Alpha == 0 {
+		o.Alpha = compare.DefaultAlpha
+	}
+	if o.Test == "" {
+		return nil
+	}
+	if !slices.Contains(compare.Tests, o.Test) {
+		return fmt.Errorf("retrain: unknown test %q (want %s)", o.Test, strings.Join(compare.Tests, ", "))
+	}
+	if !(o.Alpha > 0 && o.Alpha < 1) {
+		return fmt.Errorf("retrain: alpha %v outside (0, 1)", o.Alpha)
+	}
+	return nil
+}
+
+// assess reads what the challenger's run (o.Out) and the champion's
+// scoring of the new window (champOut) hold, tests the champion's outputs
+// for drift against its own run (champ), runs the paired test when
+// o.Test is set, and decides. rep.Drift may already hold the input drift
+// tests; the output tests are appended. Nothing is trained here, so the
+// decision can be tested on files written by hand.
+func assess(o Options, rep *Report, champ, champOut string) error {
+	if err := o.checkTest(); err != nil {
+		return err
+	}
+	rep.Metric, rep.Margin = o.Metric, o.Margin
+	var err error
+	if rep.ChampionValue, err = metric(champOut, o.Metric); err != nil {
+		return err
+	}
+	if rep.ChallengerValue, err = metric(o.Out, o.Metric); err != nil {
+		return err
+	}
+	out, err := outputDrift(champ, champOut, o.Drift)
+	if err != nil {
+		return err
+	}
+	rep.Drift = append(rep.Drift, out...)
+	if rep.Test, err = pairedTest(o, champOut); err != nil {
+		return err
+	}
+	rep.Decision, rep.Reason = decide(*rep, o.Minimize)
+	return nil
+}
+
+// pairedTest runs o.Test on the champion's and the challenger's
+// holdout.json, paired by id; nil when no test is asked for.
+func pairedTest(o Options, champOut string) (*compare.Result, error) {
+	if o.Test == "" {
+		return nil, nil
+	}
+	read := func(role, dir string) (compare.Holdout, error) {
+		h, err := compare.ReadHoldout(filepath.Join(dir, compare.HoldoutFile))
+		if err != nil {
+			return h, fmt.Errorf("retrain: the %s test needs the %s's hold-out scores: %w", o.Test, role, err)
+		}
+		return h, nil
+	}
+	chall, err := read("challenger", o.Out)
+	if err != nil {
+		return nil, err
+	}
+	champ, err := read("champion", champOut)
+	if err != nil {
+		return nil, err
+	}
+	r, err := compare.Compare(o.Test, champ, chall, o.Alpha)
+	if err != nil {
+		return nil, fmt.Errorf("retrain: %s (%s) against %s: %w", filepath.Join(o.Out, compare.HoldoutFile),
+			o.Test, filepath.Join(champOut, compare.HoldoutFile), err)
+	}
+	return &r, nil
+}
+
+// testNames describe the tests in reasons.
+var testNames = map[string]string{
+	compare.TestDeLong:      "DeLong's test of the ROC AUCs",
+	compare.TestMcNemar:     "McNemar's exact test of the alarms' accuracy",
+	compare.TestBootstrapAP: "the paired bootstrap of the average precision",
+}
+
+// describeTest summarizes a test's outcome for a reason.
+func describeTest(t *compare.Result) string {
+	over := ""
+	if t.Resamples > 0 {
+		over = fmt.Sprintf(" over %d resamples", t.Resamples)
+	}
+	return fmt.Sprintf("%s (challenger - champion %+.4f, %g%% CI [%.4f, %.4f]): one-sided p = %.3g%s",
+		testNames[t.Test], t.Difference, 100*(1-t.Alpha), t.CILo, t.CIHi, t.P, over)
+}
+
+// decide promotes when the challenger beats the champion by the margin,
+// the paired test (if any) finds it better at its level, and no drift
+// test alarms.
 func decide(r Report, minimize bool) (Decision, string) {
 	for _, d := range r.Drift {
 		if d.Level == drift.LevelAlarm {
@@ -176,10 +283,20 @@ func decide(r Report, minimize bool) (Decision, string) {
 		gain = -gain
 	}
 	if math.IsNaN(gain) || gain < r.Margin {
-		return Kept, fmt.Sprintf("the challenger's %s %.4f does not beat the champion's %.4f by %g", r.Metric, r.ChallengerValue, r.ChampionValue, r.Margin)
+		reason := fmt.Sprintf("the challenger's %s %.4f does not beat the champion's %.4f by %g", r.Metric, r.ChallengerValue, r.ChampionValue, r.Margin)
+		if r.Test != nil {
+			reason += "; " + describeTest(r.Test)
+		}
+		return Kept, reason
 	}
-	return Promoted, fmt.Sprintf("the challenger's %s %.4f beats the champion's %.4f by %.4f (margin %g), no drift alarm",
-		r.Metric, r.ChallengerValue, r.ChampionValue, gain, r.Margin)
+	beats := fmt.Sprintf("the challenger's %s %.4f beats the champion's %.4f by %.4f (margin %g)", r.Metric, r.ChallengerValue, r.ChampionValue, gain, r.Margin)
+	if r.Test != nil {
+		if !(r.Test.P < r.Test.Alpha) {
+			return Kept, fmt.Sprintf("%s, but not significantly: %s, not below alpha %g", beats, describeTest(r.Test), r.Test.Alpha)
+		}
+		return Promoted, fmt.Sprintf("%s, %s < alpha %g, no drift alarm", beats, describeTest(r.Test), r.Test.Alpha)
+	}
+	return Promoted, beats + ", no drift alarm"
 }
 
 // metric reads key from dir/metrics.json.

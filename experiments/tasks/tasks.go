@@ -9,29 +9,59 @@ package tasks
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"sort"
 	"strings"
 	"time"
 
+	"github.com/vigil-ml/vigil/graph"
 	"github.com/vigil-ml/vigil/models"
 )
 
-// Task is one kind of experiment, named by the config key task.
+// Task is one kind of experiment, named by the config key task. A task is
+// either a UnitTask, whose data the runner trains one graph model per unit
+// on, or a FitTask, which fits and evaluates its models by its own
+// protocol (cross-validated tabular classifiers).
 type Task interface {
 	// Name is the config's task value, e.g. "masquerade".
 	Name() string
 	// Sections returns the task's config sections by key, each a pointer
 	// to a new struct holding the defaults (mapstructure and json tags).
 	Sections() map[string]any
-	// DefaultKind is the model family used when the config names none.
+	// DefaultKind is the model family used when the config names none; ""
+	// for a FitTask, whose configs have no model: section.
 	DefaultKind() string
 	// Input validates the decoded sections (the pointers of Sections,
 	// filled) and returns the layout of the examples the task will give
 	// the model; the error names every bad key.
 	Input(sections map[string]any) (models.Input, error)
+}
+
+// UnitTask is a task whose units the runner trains a model family on.
+type UnitTask interface {
+	Task
 	// Load reads or generates the data.
 	Load(ctx context.Context, sections map[string]any, env Env) (Data, error)
+}
+
+// FitTask is a task that fits its own models: it loads its data, runs its
+// protocol (for example nested cross-validation of several pipelines),
+// saves its final model and writes report.html to env.Out. The runner
+// writes config.json and the returned metrics.
+type FitTask interface {
+	Task
+	// Fit runs the protocol on the data the sections describe.
+	Fit(ctx context.Context, sections map[string]any, env Env) (Evaluation, error)
+	// Rescore scores the data the sections describe with the final model
+	// a finished run saved in env.From, without fitting.
+	Rescore(ctx context.Context, sections map[string]any, env Env) (Evaluation, error)
+}
+
+// FitProfiler is a FitTask that can describe its training inputs for the
+// drift tests of a nightly retraining (see Profiler).
+type FitProfiler interface {
+	Profile(ctx context.Context, sections map[string]any, env Env) (Profile, error)
 }
 
 // Env is what the runner gives a task.
@@ -48,6 +78,13 @@ type Env struct {
 	// Model reloads unit i's final model and returns an eval scorer on it
 	// (set for Evaluate; the caller closes the scorer).
 	Model func(unit int) (models.Scorer, error)
+	// Device is where graph models run ("cpu" or "cuda:N") and Factory
+	// how (nil: gorgonia's tape machine), for a FitTask that trains graph
+	// models itself.
+	Device  string
+	Factory graph.RunnerFactory
+	// Progress receives progress lines of long work; nil: none.
+	Progress io.Writer
 }
 
 // Data is a task's loaded data.

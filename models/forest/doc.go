@@ -57,6 +57,15 @@
 // otherwise. Against scikit-learn 1.2.1 with the same random_state, the
 // tests find the same trees and score_samples within 2.2e−16.
 //
+// # Saving
+//
+// Forest and Isolation are saved and restored with encoding/json:
+// MarshalJSON writes a versioned document (formats "vigil.forest/1" and
+// "vigil.isolation/1") holding every tree node by node, and UnmarshalJSON,
+// after checking that each tree is a well-formed tree over the model's
+// features, rebuilds a model whose outputs are the original's bit for bit.
+// A Forest's out-of-bag estimates are not saved.
+//
 // # Concurrency
 //
 // Training uses a pool of Workers goroutines; a trained Forest or

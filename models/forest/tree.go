@@ -28,6 +28,15 @@ type node struct {
 	proba [2]float64
 }
 
+// probaOf normalizes a node's weighted class counts to P(false), P(true);
+// both are zero for a node of no weight.
+func probaOf(value [2]float64) [2]float64 {
+	if norm := value[0] + value[1]; norm != 0 {
+		return [2]float64{value[0] / norm, value[1] / norm}
+	}
+	return [2]float64{}
+}
+
 // treeParams are the resolved growth limits of one tree.
 type treeParams struct {
 	maxFeatures     int // features drawn per split, in [1, d]
@@ -117,9 +126,7 @@ func buildTree(cols [][]float32, y []uint8, w []float64, p treeParams, rng randR
 		if !isLeaf {
 			nd.feature, nd.threshold = sp.feature, sp.threshold
 		}
-		if norm := nd.value[0] + nd.value[1]; norm != 0 {
-			nd.proba = [2]float64{nd.value[0] / norm, nd.value[1] / norm}
-		}
+		nd.proba = probaOf(nd.value)
 		t.nodes = append(t.nodes, nd)
 		if r.parent >= 0 {
 			if r.isLeft {

@@ -32,6 +32,11 @@
 // find the same support vectors, dual coefficients and ρ bit for bit, the
 // same iteration counts, and decision values within 1e−14.
 //
+// A trained Model is saved and restored with encoding/json: MarshalJSON
+// writes a versioned document (format "vigil.ocsvm/1") from which
+// UnmarshalJSON, after checking it, rebuilds a model whose outputs are the
+// original's bit for bit.
+//
 // Memory is O(ℓ·d) for the data plus the cache; a step costs O(ℓ) kernel
 // evaluations for each of its two columns not cached. A Model's methods
 // are safe for concurrent use.

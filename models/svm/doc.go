@@ -48,6 +48,12 @@
 // and ClassWeightsAD (sample count over average density) compute C+ and C−
 // from training data.
 //
+// A trained Model is saved and restored with encoding/json: MarshalJSON
+// writes a versioned document (format "vigil.svm/1": the resolved kernel,
+// support vectors, dual coefficients, bias, penalties, Platt's sigmoid and
+// the solver's statistics) from which UnmarshalJSON, after checking it,
+// rebuilds a model whose outputs are the original's bit for bit.
+//
 // Memory is O(n·d) for the data plus the cache; a step costs O(n) kernel
 // evaluations when its two columns are not cached. The kernel cache is not
 // shared: Train may run concurrently on different data, and a Model's

@@ -31,7 +31,7 @@ func newRetrainCmd() *cobra.Command {
 		jsonOutput, minimize bool
 	)
 	cmd := &cobra.Command{
-		Use:   "retrain [CONFIG] --champion DIR --metric KEY [--data NEW]",
+		Use:   "retrain [CONFIG] --champion DIR --metric KEY [--data NEW] [--test delong|mcnemar|bootstrap-ap [--alpha A]]",
 		Short: "Train a challenger on new data and promote it over the served champion if it wins",
 		Long: `Nightly retraining. Trains a challenger on a new data window (--data, or --set
 keys; the champion's own config.json is the base unless CONFIG is given, which
@@ -39,6 +39,15 @@ must describe the same model), scores it and the champion on the new window's
 held-out data, tests the inputs and the champion's scores for drift (PSI: 0.1
 warns, 0.25 alarms; KS at alpha 0.01 warns), and promotes the challenger only
 if it beats the champion by --margin on --metric and no PSI alarm blocks it.
+
+With --test, the challenger must also be better by a paired statistical test
+on both models' scoring of the same new-window rows, one-sided p < --alpha
+(default 0.05): delong (ROC AUC, DeLong's test), mcnemar (accuracy of the
+alarms at the deployed thresholds, exact) or bootstrap-ap (average precision,
+paired stratified bootstrap). Both runs must then write holdout.json (ids,
+labels, scores, alarms, threshold, optional probabilities), paired by id. When
+the champion's holdout.json has probabilities, they (overall and per class)
+are what is tested for drift instead of scores.json.
 
 The champion DIR is what vigil serve --watch serves: promotion points it (a
 symbolic link; a plain run directory is adopted as the first release) at the
@@ -51,6 +60,7 @@ trained twice.
 Exit status: 0 promoted, 3 kept (the champion stays), 1 failed.`,
 		Example: `  vigil retrain --champion /srv/models/hids --data /data/adfa/2026-11-30 --metric systems.1.auc
   vigil retrain sea.yaml --champion runs/prod --set data.path=/data/sea/week48 --metric model.auc --margin 0.005
+  vigil retrain --champion runs/prod --data /data/new-window --metric model.auc --test delong --alpha 0.01
   vigil promote /srv/models/hids --rollback`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -99,6 +109,8 @@ Exit status: 0 promoted, 3 kept (the champion stays), 1 failed.`,
 	f.StringVar(&o.Metric, "metric", "", "metrics.json key the two are compared by, e.g. model.auc (required)")
 	f.BoolVar(&minimize, "min", false, "lower values of --metric are better")
 	f.Float64Var(&o.Margin, "margin", 0, "how much better the challenger must be")
+	f.StringVar(&o.Test, "test", "", "also require a paired test on holdout.json to favour the challenger: delong, mcnemar or bootstrap-ap")
+	f.Float64Var(&o.Alpha, "alpha", 0.05, "one-sided significance level of --test")
 	f.IntVar(&psiBins, "psi-bins", 10, "PSI bins (10 to 30 is common)")
 	f.Float64Var(&psiWarn, "psi-warn", 0.1, "PSI at which drift warns")
 	f.Float64Var(&psiAlarm, "psi-alarm", 0.25, "PSI at which drift blocks the promotion")

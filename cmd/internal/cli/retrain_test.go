@@ -69,3 +69,21 @@ train: {epochs: 1, batch_size: 32, lr: 0.003, workers: 1}
 		t.Fatalf("runs ls: %v\n%s", err, out)
 	}
 }
+
+// --test and --alpha reach the retraining, which refuses an unknown test
+// or a level outside (0, 1) before anything trains.
+func TestRetrainTestFlags(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--test", "t-test"}, `unknown test "t-test"`},
+		{[]string{"--test", "delong", "--alpha", "1.5"}, "alpha 1.5"},
+	} {
+		out, err := execute(t, append([]string{"retrain", "--champion", dir, "--metric", "model.auc"}, c.args...)...)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: %v\n%s", c.args, err, out)
+		}
+	}
+}

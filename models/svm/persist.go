@@ -1,0 +1,221 @@
+package svm
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+)
+
+// ErrFormat is wrapped by the errors of MarshalJSON and UnmarshalJSON: a
+// model that cannot be written (untrained, or holding a NaN or infinity)
+// or a document that is not a valid saved model.
+var ErrFormat = errors.New("invalid model document")
+
+// modelFormat names and versions the document of a Model.
+const modelFormat = "vigil.svm/1"
+
+// modelJSON is the saved Model: what Decision and Probability need, and
+// the solver's statistics. The kernel is stored resolved (γ of "scale",
+// degree 3).
+type modelJSON struct {
+	Format      string      `json:"format"`
+	Kernel      string      `json:"kernel"` // KernelType.String
+	Gamma       float64     `json:"gamma"`
+	Degree      int         `json:"degree"`
+	Coef0       float64     `json:"coef0"`
+	NumFeatures int         `json:"num_features"`
+	Support     []int       `json:"support"` // training rows, ascending
+	SV          [][]float64 `json:"support_vectors"`
+	DualCoef    []float64   `json:"dual_coef"`
+	Bias        float64     `json:"bias"`
+	CPos        float64     `json:"c_pos"`
+	CNeg        float64     `json:"c_neg"`
+	Objective   float64     `json:"objective"`
+	Iterations  int         `json:"iterations"`
+	Converged   bool        `json:"converged"`
+	// Platt's sigmoid, present only with Config.Probability.
+	ProbA *float64 `json:"prob_a,omitempty"`
+	ProbB *float64 `json:"prob_b,omitempty"`
+}
+
+// modelRequired are the keys every document holds.
+var modelRequired = []string{"format", "kernel", "gamma", "degree", "coef0", "num_features", "support",
+	"support_vectors", "dual_coef", "bias", "c_pos", "c_neg", "objective", "iterations", "converged"}
+
+// MarshalJSON writes the model as a versioned JSON document (format
+// "vigil.svm/1") from which UnmarshalJSON restores a model with
+// bit-identical outputs. It returns an error wrapping ErrFormat for an
+// untrained model or one holding a NaN or infinity.
+func (m *Model) MarshalJSON() ([]byte, error) {
+	if m == nil {
+		return nil, fmt.Errorf("svm: %w: nil model", ErrFormat)
+	}
+	j := modelJSON{
+		Format: modelFormat, Kernel: m.kernel.Type.String(), Gamma: m.kernel.Gamma, Degree: m.kernel.Degree,
+		Coef0: m.kernel.Coef0, NumFeatures: m.d, Support: append([]int{}, m.index...),
+		SV: make([][]float64, len(m.coef)), DualCoef: append([]float64{}, m.coef...), Bias: m.bias,
+		CPos: m.cPos, CNeg: m.cNeg, Objective: m.obj, Iterations: m.iter, Converged: m.converged,
+	}
+	for k := range j.SV {
+		if m.d > 0 && len(m.sv) >= (k+1)*m.d {
+			j.SV[k] = m.sv[k*m.d : (k+1)*m.d]
+		}
+	}
+	if m.hasProb {
+		j.ProbA, j.ProbB = &m.probA, &m.probB
+	}
+	if err := j.check(); err != nil {
+		return nil, fmt.Errorf("svm: %w: %w", ErrFormat, err)
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON reads a document MarshalJSON wrote. It checks the format,
+// that every key is present and known and no value null, and that the
+// shapes and values are consistent; on any error, wrapping ErrFormat, the
+// model is left unchanged. A null document is an error too.
+func (m *Model) UnmarshalJSON(b []byte) error {
+	var j modelJSON
+	if err := decodeDocument(b, modelFormat, modelRequired, &j); err != nil {
+		return fmt.Errorf("svm: %w: %w", ErrFormat, err)
+	}
+	if err := j.check(); err != nil {
+		return fmt.Errorf("svm: %w: %w", ErrFormat, err)
+	}
+	t, _ := parseKernelType(j.Kernel)
+	out := Model{
+		kernel: Kernel{Type: t, Gamma: j.Gamma, Degree: j.Degree, Coef0: j.Coef0}, d: j.NumFeatures,
+		sv: make([]float64, 0, len(j.SV)*j.NumFeatures), index: j.Support, coef: j.DualCoef, bias: j.Bias,
+		cPos: j.CPos, cNeg: j.CNeg, obj: j.Objective, iter: j.Iterations, converged: j.Converged,
+	}
+	for _, row := range j.SV {
+		out.sv = append(out.sv, row...)
+	}
+	if j.ProbA != nil {
+		out.probA, out.probB, out.hasProb = *j.ProbA, *j.ProbB, true
+	}
+	*m = out
+	return nil
+}
+
+// check reports the first inconsistency of a document, naming its key.
+func (j *modelJSON) check() error {
+	t, ok := parseKernelType(j.Kernel)
+	if !ok {
+		return fmt.Errorf("kernel %q, want rbf, linear or poly", j.Kernel)
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"gamma", j.Gamma}, {"coef0", j.Coef0}, {"bias", j.Bias}, {"c_pos", j.CPos}, {"c_neg", j.CNeg}, {"objective", j.Objective}} {
+		if err := finite(f.name, f.v); err != nil {
+			return err
+		}
+	}
+	switch {
+	case j.NumFeatures < 1:
+		return fmt.Errorf("num_features %d, want ≥ 1", j.NumFeatures)
+	case t != Linear && !(j.Gamma > 0):
+		return fmt.Errorf("gamma %v, want > 0 for the %v kernel", j.Gamma, t)
+	case j.Gamma < 0:
+		return fmt.Errorf("gamma %v, want ≥ 0", j.Gamma)
+	case t == Poly && j.Degree < 1, j.Degree < 0:
+		return fmt.Errorf("degree %d, want ≥ 1 for poly, ≥ 0 otherwise", j.Degree)
+	case !(j.CPos > 0) || !(j.CNeg > 0):
+		return fmt.Errorf("c_pos %v and c_neg %v, want both > 0", j.CPos, j.CNeg)
+	case j.Iterations < 0:
+		return fmt.Errorf("iterations %d, want ≥ 0", j.Iterations)
+	case (j.ProbA == nil) != (j.ProbB == nil):
+		return errors.New("prob_a and prob_b must be given together")
+	case len(j.SV) != len(j.DualCoef) || len(j.Support) != len(j.DualCoef):
+		return fmt.Errorf("%d support_vectors, %d dual_coef and %d support, want equal counts", len(j.SV), len(j.DualCoef), len(j.Support))
+	}
+	if j.ProbA != nil {
+		if err := finite("prob_a", *j.ProbA); err != nil {
+			return err
+		}
+		if err := finite("prob_b", *j.ProbB); err != nil {
+			return err
+		}
+	}
+	for k, row := range j.SV {
+		if len(row) != j.NumFeatures {
+			return fmt.Errorf("support_vectors[%d] has %d features, want num_features = %d", k, len(row), j.NumFeatures)
+		}
+		for f, v := range row {
+			if err := finite(fmt.Sprintf("support_vectors[%d][%d]", k, f), v); err != nil {
+				return err
+			}
+		}
+		if err := finite(fmt.Sprintf("dual_coef[%d]", k), j.DualCoef[k]); err != nil {
+			return err
+		}
+		if i := j.Support[k]; i < 0 || k > 0 && i <= j.Support[k-1] {
+			return fmt.Errorf("support[%d] = %d, want ≥ 0 and ascending", k, i)
+		}
+	}
+	return nil
+}
+
+// parseKernelType inverts KernelType.String.
+func parseKernelType(s string) (KernelType, bool) {
+	for _, t := range []KernelType{RBF, Linear, Poly} {
+		if t.String() == s {
+			return t, true
+		}
+	}
+	return 0, false
+}
+
+func finite(name string, v float64) error {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return fmt.Errorf("%s is %v, want a finite number", name, v)
+	}
+	return nil
+}
+
+// decodeDocument decodes the JSON object b into v after checking its
+// "format", that every required key is present and that no value in it is
+// null (which encoding/json would skip silently). Keys v lacks are errors.
+func decodeDocument(b []byte, format string, required []string, v any) error {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(b, &top); err != nil {
+		return err
+	}
+	if top == nil {
+		return errors.New("null, want an object")
+	}
+	var f string
+	if raw, ok := top["format"]; !ok {
+		return errors.New(`no "format" key`)
+	} else if err := json.Unmarshal(raw, &f); err != nil {
+		return fmt.Errorf("format: %w", err)
+	}
+	if f != format {
+		return fmt.Errorf("format %q, want %q", f, format)
+	}
+	for _, k := range required {
+		if _, ok := top[k]; !ok {
+			return fmt.Errorf("no %q key", k)
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if tok == nil {
+			return fmt.Errorf("null value ending at byte %d", dec.InputOffset())
+		}
+	}
+	dec = json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
+}
