@@ -5,11 +5,12 @@ SHARED   ?= ../shared
 SEA      ?= $(SHARED)/data/sea
 ADFA     ?= $(SHARED)/data/adfa-ld
 LIDDS    ?= $(SHARED)/data/lid-ds/lid-ds-2021/Bruteforce_CWE-307
+CERT     ?= $(SHARED)/data/cert/r4.2
 SSHD     ?= $(SHARED)/data/auth/loghub-openssh/OpenSSH_2k.log
 PEERS    ?= $(SHARED)/bench/peers
 OUT      ?= runs
 
-.PHONY: all build demo test test-emu emu-quickstart emu-mutants test-short vet fuzz bench bench-deps sea-fast sea-swept sea-convvae hids-adfa hids-lidds vaegan-adfa ipinsights ipinsights-synthetic ipinsights-sshd sweep-quickstart sea-sweep hids-adfa-sweep clean
+.PHONY: all build demo test test-emu emu-quickstart emu-mutants test-short vet fuzz bench bench-deps bench-tabular sea-fast sea-swept sea-convvae hids-adfa hids-lidds vaegan-adfa ipinsights ipinsights-synthetic ipinsights-sshd sweep-quickstart sea-sweep hids-adfa-sweep cert-quickstart cert-ablation cert-ablation-hard cert-weekly cert-r42 miner-quickstart miner clean
 .PHONY: cuda-deps kernels kernels-check cuda vet-gpu gpu-check-build
 
 all: build
@@ -61,6 +62,42 @@ bench-deps:
 ## bench: ConvVAE training vs PyTorch and embeddings vs fastText, measured in one run
 bench: bench-deps
 	PEERS=$(PEERS) SEA=$(SEA) bash bench/run.sh
+
+## bench-tabular: models/svm and models/forest vs scikit-learn's SVC and RandomForestClassifier, same data, one run
+bench-tabular:
+	@/usr/bin/python3 -c 'import sklearn' 2>/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-sklearn)
+	bash bench/tabular.sh
+
+## cert-quickstart: insider threat on generated CERT-format data (200 users), the seed's ablation; seconds
+cert-quickstart: build
+	$(BIN)/vigil run experiments/configs/cert_quickstart.yaml --out $(OUT)/cert_quickstart
+
+## cert-ablation: the ablation at r4.2's scale on generated data (1,000 users, 70 insiders); minutes
+cert-ablation: build
+	$(BIN)/vigil run experiments/configs/cert_ablation.yaml --out $(OUT)/cert_ablation
+
+## cert-ablation-hard: the same with more hard negatives (half the users with drives, 10% leavers) and the seed's 96 features
+cert-ablation-hard: build
+	$(BIN)/vigil run experiments/configs/cert_ablation.yaml --set name=cert_ablation_hard --set data.device_users=0.5 \
+	  --set data.leavers=0.1 --set features.ops=seed --out $(OUT)/cert_ablation_hard
+
+## cert-weekly: one row per user-week (positives about 1%), 500 generated users; tens of minutes
+cert-weekly: build
+	$(BIN)/vigil run experiments/configs/cert_weekly.yaml --out $(OUT)/cert_weekly
+
+## cert-r42: the ablation on the real CERT r4.2 (CERT=path to the release folder)
+cert-r42: build
+	$(BIN)/vigil run experiments/configs/cert_r42.yaml --set data.dir=$(CERT) --out $(OUT)/cert_r42
+
+## miner-quickstart: crypto-miner detection on generated process events (80 programs); seconds
+miner-quickstart: build
+	$(BIN)/vigil run experiments/configs/miner_quickstart.yaml --out $(OUT)/miner_quickstart
+
+## miner: the miner comparison on 200 programs over 3 hours (about 5,000 windows)
+miner: build
+	$(BIN)/vigil run experiments/configs/miner_quickstart.yaml --set name=miner --set data.programs=200 \
+	  --set data.duration=3h --out $(OUT)/miner
 
 ## sea-fast: all 50 SEA users on a CPU in about 15 minutes (needs the real data in $(SEA))
 sea-fast: build
@@ -173,7 +210,7 @@ gpu-check-build: $(CUDA_DEPS)
 	rm -rf $(BIN)/gpu && mkdir -p $(BIN)/gpu
 	$(GO) build -buildvcs=auto -ldflags=-s -o $(BIN)/gpu/vigil ./cmd/vigil
 	$(GPU_ENV) $(GO) build -tags gpu -buildvcs=auto -ldflags=-s -o $(BIN)/gpu/vigil-cuda ./cmd/vigil-cuda
-	for p in cuda/device cuda/exec cuda/selftest models/convvae models/lstm models/vaegan experiments cmd/internal/cli; do \
+	for p in cuda/device cuda/exec cuda/selftest models/convvae models/lstm models/vaegan models/linear experiments cmd/internal/cli; do \
 		$(GPU_ENV) $(GO) test -c -tags gpu -ldflags=-s -o $(BIN)/gpu/$$(basename $$p).test ./$$p || exit 1; \
 	done
 	tar cf - -C $(BIN) gpu | xz -9 >$(BIN)/gpu-check.txz

@@ -120,6 +120,7 @@ gotest cuda/exec exec 200 || status=1
 
 step "every family on the GPU: self-test probes, experiments and CLI runs"
 gotest cuda/selftest selftest 120 || status=1
+gotest models/linear linear 60 -test.run '^TestGPU' || status=1
 gotest experiments experiments 300 -test.run '^TestGPU' || status=1
 gotest cmd/internal/cli cli 120 -test.run '^TestGPU' || status=1
 

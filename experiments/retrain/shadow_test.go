@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/vigil-ml/vigil/eval/compare"
@@ -72,5 +73,63 @@ func TestShadowComparisonOnMinerTask(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(rep.ChallengerDir, "retrain.json")); err != nil {
 		t.Error(err)
+	}
+}
+
+// runMiner fits the tiny miner task with sets into dir.
+func runMiner(t *testing.T, dir string, sets ...string) {
+	t.Helper()
+	cfg, err := experiments.Parse([]byte(minerChampion), sets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := experiments.Run(context.Background(), cfg, experiments.RunOptions{Out: dir}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A shadow candidate replaces the champion only when the paired test
+// finds it better on the same traffic: a random forest displaces an
+// isolation forest, and not the other way round; the promoted candidate
+// is a release that a rollback leaves.
+func TestShadowPromotesOnlyABetterCandidate(t *testing.T) {
+	dir := t.TempDir()
+	served := filepath.Join(dir, "served")
+	runMiner(t, served, "protocol.pipelines=[iforest]", "protocol.deploy=iforest", "iforest.trees=30")
+	forest := filepath.Join(dir, "forest")
+	runMiner(t, forest, "data.seed=23")
+	// The traffic is the champion's own window (the generator draws other
+	// programs for another seed, which the input drift tests would flag).
+	s := ShadowOptions{Champion: served, Candidate: forest, Sets: []string{"data.seed=21"}, Metric: "deployed.holdout.pr_auc.point", Test: compare.TestDeLong}
+	rep, err := Shadow(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Decision != Promoted || rep.Test == nil || !(rep.Test.P < 0.05) {
+		t.Fatalf("a forest against an isolation forest: %s (%s)", rep.Decision, rep.Reason)
+	}
+	cur, err := Current(served)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if filepath.Dir(cur) != filepath.Clean(served)+".releases" || !strings.HasPrefix(filepath.Base(cur), "forest-") {
+		t.Errorf("served %s after promotion", cur)
+	}
+	if _, err := os.Stat(filepath.Join(cur, "model.json")); err != nil {
+		t.Error(err)
+	}
+	// The isolation forest, now the candidate, is kept out.
+	iso := filepath.Join(dir, "iso")
+	runMiner(t, iso, "protocol.pipelines=[iforest]", "protocol.deploy=iforest", "iforest.trees=30", "data.seed=25")
+	s.Candidate, s.Out = iso, filepath.Join(dir, "shadow2")
+	rep, err = Shadow(context.Background(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Decision != Kept {
+		t.Errorf("an isolation forest against a forest: %s (%s)", rep.Decision, rep.Reason)
+	}
+	if back, err := Rollback(served); err != nil || filepath.Base(back) != "initial" {
+		t.Errorf("rollback to %s, %v", back, err)
 	}
 }

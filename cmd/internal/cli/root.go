@@ -19,7 +19,7 @@ func NewRootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newRunCmd(), newEvalCmd(), newServeCmd(), newScoreCmd(), newModelCmd(), newConfigCmd(), newDevicesCmd(), newRunsCmd(), newSweepCmd(), newRetrainCmd(), newPromoteCmd())
+	root.AddCommand(newRunCmd(), newEvalCmd(), newServeCmd(), newScoreCmd(), newModelCmd(), newConfigCmd(), newDevicesCmd(), newRunsCmd(), newSweepCmd(), newRetrainCmd(), newShadowCmd(), newPromoteCmd())
 	return root
 }
 

@@ -29,6 +29,11 @@ type Data struct {
 	Scenario1 int `mapstructure:"scenario1" json:"scenario1"`
 	Scenario2 int `mapstructure:"scenario2" json:"scenario2"`
 	Scenario3 int `mapstructure:"scenario3" json:"scenario3"`
+	// DeviceUsers is the share of ordinary users who use removable drives,
+	// Leavers the share who leave during the period: both make ordinary
+	// users look like insiders (hard negatives).
+	DeviceUsers float64 `mapstructure:"device_users" json:"device_users"`
+	Leavers     float64 `mapstructure:"leavers" json:"leavers"`
 	// Seed seeds the generator (0: the experiment's seed).
 	Seed uint64 `mapstructure:"seed" json:"seed"`
 	// Lenient skips malformed rows (counted) instead of failing on the first.
@@ -55,7 +60,7 @@ type Features struct {
 // r4.2 (1,000 users; 30, 30 and 10 insiders of scenarios 1-3).
 func sections() map[string]any {
 	m := tabular.Sections()
-	m["data"] = &Data{Source: "generate", Users: 1000, Days: 120, Scenario1: 30, Scenario2: 30, Scenario3: 10}
+	m["data"] = &Data{Source: "generate", Users: 1000, Days: 120, Scenario1: 30, Scenario2: 30, Scenario3: 10, DeviceUsers: 0.25, Leavers: 0.02}
 	m["features"] = &Features{Ops: "all", Days: "active", ClipPercent: 1}
 	return m
 }
@@ -84,6 +89,9 @@ func decode(m map[string]any) (config, error) {
 	case "generate":
 		if d.Users < 10 || d.Users > 5000 {
 			errs = append(errs, fmt.Errorf("data.users: %d is not in [10, 5000]", d.Users))
+		}
+		if !(d.DeviceUsers >= 0 && d.DeviceUsers <= 1) || !(d.Leavers >= 0 && d.Leavers <= 1) {
+			errs = append(errs, fmt.Errorf("data.device_users, data.leavers: %v, %v must be shares in [0, 1]", d.DeviceUsers, d.Leavers))
 		}
 		if d.Days < 42 {
 			errs = append(errs, fmt.Errorf("data.days: %d is fewer than 42 (insiders need six weeks)", d.Days))

@@ -68,15 +68,16 @@ func load(ctx context.Context, m map[string]any, env tasks.Env) (config, *tabula
 		if seed == 0 {
 			seed = env.Seed
 		}
-		gc := cert.GenConfig{Users: d.Users, Days: d.Days, Scenario1: neg(d.Scenario1), Scenario2: neg(d.Scenario2), Scenario3: neg(d.Scenario3)}
+		gc := cert.GenConfig{Users: d.Users, Days: d.Days, Scenario1: neg(d.Scenario1), Scenario2: neg(d.Scenario2), Scenario3: neg(d.Scenario3),
+			DeviceUsers: share(d.DeviceUsers), Leavers: share(d.Leavers)}
 		env.Log.Info("cert: generating", "users", d.Users, "days", d.Days, "insiders", d.Scenario1+d.Scenario2+d.Scenario3)
 		rep, err := cert.Generate(tmp, gc, rand.New(rand.NewPCG(seed, 0x6365727434)))
 		if err != nil {
 			return c, nil, tabular.Info{}, fmt.Errorf("cert: generate: %w", err)
 		}
 		dir = tmp
-		note = fmt.Sprintf("Synthetic data in CERT r4.2's layout (datasets/cert's generator, seed %d): %d users over %d days, %d insiders (scenarios 1-3: %d, %d, %d), %d web visits. CERT r4.2 itself is not redistributed; see the README for obtaining it.",
-			seed, d.Users, d.Days, len(rep.Insiders), d.Scenario1, d.Scenario2, d.Scenario3, rep.Rows[cert.KindHTTP])
+		note = fmt.Sprintf("Synthetic data in CERT r4.2's layout (datasets/cert's generator, seed %d): %d users over %d days, %d insiders (scenarios 1-3: %d, %d, %d), %.0f%% of users with removable drives, %.0f%% leavers, %d web visits. CERT r4.2 itself is not redistributed; see the README for obtaining it.",
+			seed, d.Users, d.Days, len(rep.Insiders), d.Scenario1, d.Scenario2, d.Scenario3, 100*d.DeviceUsers, 100*d.Leavers, rep.Rows[cert.KindHTTP])
 	}
 	if err := ctx.Err(); err != nil {
 		return c, nil, tabular.Info{}, err
@@ -127,4 +128,12 @@ func neg(n int) int {
 		return -1
 	}
 	return n
+}
+
+// share maps the config's 0 (none) to the generator's negative (none).
+func share(x float64) float64 {
+	if x == 0 {
+		return -1
+	}
+	return x
 }
