@@ -217,22 +217,27 @@ func programFamilies(rng *rand.Rand, n, m int) []Family {
 // MemoryInterval), and an exit event if it exits. The same process always
 // gives the same events.
 func (p *Process) Events() []Event {
-	return newProcGen(p).run()
+	g := newProcGen(p)
+	var evs []Event
+	for !g.done {
+		evs = append(evs, g.next()...)
+	}
+	return evs
 }
 
 // Events returns the events of all processes merged in time order (ties
-// by process order), generating each process's events when it starts and
-// dropping them when it ends, so memory holds only live processes'
-// events.
+// by process order), as Process.Events gives them. Each process's events
+// are generated one sample interval at a time, as the merge reaches them,
+// so memory holds only the live processes' current intervals.
 func (d *Dataset) Events() iter.Seq[Event] {
 	return func(yield func(Event) bool) {
 		h := &cursorHeap{}
 		next := 0
 		for {
-			for next < len(d.Processes) && (h.Len() == 0 || d.Processes[next].Start <= (*h)[0].evs[(*h)[0].i].Time) {
-				evs := d.Processes[next].Events()
-				if len(evs) > 0 {
-					heap.Push(h, &cursor{evs: evs, order: next})
+			for next < len(d.Processes) && (h.Len() == 0 || d.Processes[next].Start <= (*h)[0].head().Time) {
+				c := &cursor{g: newProcGen(&d.Processes[next]), order: next}
+				if c.fill() {
+					heap.Push(h, c)
 				}
 				next++
 			}
@@ -242,7 +247,7 @@ func (d *Dataset) Events() iter.Seq[Event] {
 			c := (*h)[0]
 			ev := c.evs[c.i]
 			c.i++
-			if c.i == len(c.evs) {
+			if c.i == len(c.evs) && !c.fill() {
 				heap.Pop(h)
 			} else {
 				heap.Fix(h, 0)
@@ -266,18 +271,32 @@ func (d *Dataset) WriteEvents(w io.Writer) (int, error) {
 	return ew.Count(), ew.Flush()
 }
 
-// cursor walks one process's events.
+// cursor walks one process's events, a chunk of its generator at a time.
 type cursor struct {
-	evs   []Event
+	g     *procGen
+	evs   []Event // the current chunk, evs[i] next
 	i     int
 	order int
 }
+
+// fill loads the next non-empty chunk and reports whether there was one.
+func (c *cursor) fill() bool {
+	for !c.g.done {
+		if c.evs, c.i = c.g.next(), 0; len(c.evs) > 0 {
+			return true
+		}
+	}
+	c.evs, c.i = nil, 0
+	return false
+}
+
+func (c *cursor) head() *Event { return &c.evs[c.i] }
 
 type cursorHeap []*cursor
 
 func (h cursorHeap) Len() int { return len(h) }
 func (h cursorHeap) Less(a, b int) bool {
-	ta, tb := h[a].evs[h[a].i].Time, h[b].evs[h[b].i].Time
+	ta, tb := h[a].head().Time, h[b].head().Time
 	if ta != tb {
 		return ta < tb
 	}

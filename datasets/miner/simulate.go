@@ -10,16 +10,22 @@ import (
 	"time"
 )
 
-// procGen generates the events of one process.
+// procGen generates the events of one process, one sample interval at a
+// time, so that it holds only the current interval's events.
 type procGen struct {
 	p     *Process
 	prof  *profile
 	rng   *rand.Rand
-	out   []Event
+	out   []Event // the current chunk, reused by each call of next
 	batch []Event // events of the current sample interval, sorted before appending
 	calls []sysRate
 	alt   bool // CPU model state
 	conns []liveConn
+
+	k       int64 // sample intervals generated
+	prev    int64 // end of the last interval, ns
+	nextMem int64 // time of the next memory sample, ns
+	done    bool  // all events are out
 }
 
 // liveConn is the state of a persistent connection.
@@ -51,14 +57,48 @@ func (g *procGen) within(lo, hi int64) int64 {
 	return lo + 1 + g.rng.Int64N(hi-lo)
 }
 
-func (g *procGen) run() []Event {
+// next returns the process's next events in time order: the start event
+// and start-up with the first sample interval, then one interval per call,
+// the last with the exit event; nil once done. The slice is valid until
+// the following call.
+func (g *procGen) next() []Event {
+	if g.done {
+		return nil
+	}
+	p := g.p
+	g.out = g.out[:0]
+	if g.k == 0 {
+		g.start()
+	}
+	g.k++
+	tk := p.Start + g.k*p.sample
+	last := tk >= p.End
+	if last {
+		tk = p.End
+	}
+	g.interval(g.prev, tk)
+	if tk >= g.nextMem {
+		g.memSample(tk)
+		g.nextMem = tk + p.memSample
+	}
+	g.prev = tk
+	if last {
+		if p.Exits {
+			g.out = append(g.out, g.ev(p.End, KindExit))
+		}
+		g.done = true
+	}
+	return g.out
+}
+
+// start emits the start event and draws the start-up: the loader maps
+// libraries, the program reads its files, persistent connections open.
+func (g *procGen) start() {
 	p, prof, rng := g.p, g.prof, g.rng
 	st := g.ev(p.Start, KindStart)
 	st.Name, st.Binary, st.PPID, st.Container, st.Program, st.Miner = p.Name, p.Binary, p.PPID, p.Container, p.Program, p.Miner
 	g.out = append(g.out, st)
 
-	// Start-up: the loader maps libraries, the program reads its files,
-	// persistent connections open.
 	t := p.Start
 	for _, lib := range prof.libs {
 		t += int64(20*time.Microsecond) + rng.Int64N(int64(80*time.Microsecond))
@@ -89,30 +129,7 @@ func (g *procGen) run() []Event {
 		g.conns = append(g.conns, liveConn{spec: &prof.pers[i]})
 		g.connect(&g.conns[len(g.conns)-1], at)
 	}
-
-	nextMem := p.Start
-	prev := p.Start
-	for k := int64(1); ; k++ {
-		tk := p.Start + k*p.sample
-		last := tk >= p.End
-		if last {
-			tk = p.End
-		}
-		g.interval(prev, tk)
-		if tk >= nextMem {
-			g.memSample(tk)
-			nextMem = tk + p.memSample
-		}
-		prev = tk
-		if last {
-			break
-		}
-	}
-	if p.Exits {
-		e := g.ev(p.End, KindExit)
-		g.out = append(g.out, e)
-	}
-	return g.out
+	g.prev, g.nextMem = p.Start, p.Start
 }
 
 // addCall counts n calls of a syscall in the current interval.

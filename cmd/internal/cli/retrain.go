@@ -127,16 +127,23 @@ func printRetrain(cmd *cobra.Command, r retrain.Report) {
 	w := cmd.OutOrStdout()
 	fmt.Fprintf(w, "%s: %s\n", r.Decision, r.Reason)
 	fmt.Fprintf(w, "champion   %s  %s %.4f\nchallenger %s  %s %.4f\n", r.ChampionDir, r.Metric, r.ChampionValue, r.ChallengerDir, r.Metric, r.ChallengerValue)
+	// Drift tests that warn or alarm are listed; the rest are counted
+	// (every result is in the JSON report and retrain.json).
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "drift\ttest\tvalue\tp\tlevel")
+	ok := 0
 	for _, d := range r.Drift {
+		if d.Level == drift.LevelOK {
+			ok++
+			continue
+		}
 		p := "-"
 		if d.Test == "ks" {
 			p = fmt.Sprintf("%.3g", d.P)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%.4f\t%s\t%s\n", d.Feature, d.Test, d.Value, p, d.Level)
+		fmt.Fprintf(tw, "drift %s\t%s\t%.4f\tp %s\t%s\n", d.Feature, d.Test, d.Value, p, d.Level)
 	}
 	tw.Flush()
+	fmt.Fprintf(w, "%d of %d drift tests ok\n", ok, len(r.Drift))
 }
 
 // pushRetrain sends the outcome to a Pushgateway (job vigil_retrain,
