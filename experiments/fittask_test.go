@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vigil-ml/vigil/experiments/tasks"
 )
 
 const tinyMiner = `version: 1
@@ -95,5 +97,23 @@ func TestFitTaskRunAndEvaluateOn(t *testing.T) {
 	}
 	if m.Deployed.Pipeline != "rf" || m.HoldoutRows == 0 {
 		t.Errorf("rescored metrics: %s", b)
+	}
+}
+
+// Every registered task is a unit task or a fit task, never both, and a
+// fit task has no default model family.
+func TestTasksAreUnitOrFitTasks(t *testing.T) {
+	for _, task := range taskList() {
+		_, unit := task.(tasks.UnitTask)
+		_, fit := task.(tasks.FitTask)
+		if unit == fit {
+			t.Errorf("task %s: unit task %v, fit task %v", task.Name(), unit, fit)
+		}
+		if fit && task.DefaultKind() != "" {
+			t.Errorf("fit task %s names a model family %q", task.Name(), task.DefaultKind())
+		}
+		if _, profiles := task.(tasks.FitProfiler); fit && !profiles {
+			t.Errorf("fit task %s does not profile its inputs for drift tests", task.Name())
+		}
 	}
 }

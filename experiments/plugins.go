@@ -20,7 +20,7 @@ import (
 // family is one package under models/ and one line here.
 
 func taskList() []tasks.Task {
-	return []tasks.Task{cert.Task{}, logins.Task{}, masquerade.Task{}, miner.Task{}, syscalls.Task{}}
+	return []tasks.Task{cert.New(), logins.Task{}, masquerade.Task{}, miner.New(), syscalls.Task{}}
 }
 
 func familyList() []models.Family {

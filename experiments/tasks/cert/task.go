@@ -12,8 +12,11 @@ import (
 	"github.com/vigil-ml/vigil/models"
 )
 
-// Task is the insider-threat task; it fits its own pipelines.
-type Task struct{}
+// Task is the insider-threat task; it fits its own pipelines (tabular.Fitter).
+type Task struct{ tabular.Fitter }
+
+// New returns the task.
+func New() Task { return Task{Fitter: tabular.Fitter{Load: load}} }
 
 func (Task) Name() string             { return "cert" }
 func (Task) Sections() map[string]any { return sections() }
@@ -23,45 +26,18 @@ func (Task) Input(m map[string]any) (models.Input, error) {
 	return models.Input{}, err
 }
 
-// Fit runs the tabular protocol on the users' features.
-func (Task) Fit(ctx context.Context, m map[string]any, env tasks.Env) (tasks.Evaluation, error) {
-	c, t, info, err := load(ctx, m, env)
-	if err != nil {
-		return tasks.Evaluation{}, err
-	}
-	return tabular.Fit(ctx, t, c.tabular, env, info)
-}
-
-// Rescore scores the hold-out users of this data with a saved model.
-func (Task) Rescore(ctx context.Context, m map[string]any, env tasks.Env) (tasks.Evaluation, error) {
-	c, t, info, err := load(ctx, m, env)
-	if err != nil {
-		return tasks.Evaluation{}, err
-	}
-	return tabular.Rescore(ctx, t, c.tabular, env, info)
-}
-
-// Profile describes the features, for retraining's drift tests.
-func (Task) Profile(ctx context.Context, m map[string]any, env tasks.Env) (tasks.Profile, error) {
-	_, t, _, err := load(ctx, m, env)
-	if err != nil {
-		return tasks.Profile{}, err
-	}
-	return t.Profile(), nil
-}
-
 // load reads (or generates and reads) the release and builds the table.
-func load(ctx context.Context, m map[string]any, env tasks.Env) (config, *tabular.Table, tabular.Info, error) {
+func load(ctx context.Context, m map[string]any, env tasks.Env) (tabular.Config, *tabular.Table, tabular.Info, error) {
 	c, err := decode(m)
 	if err != nil {
-		return c, nil, tabular.Info{}, err
+		return c.tabular, nil, tabular.Info{}, err
 	}
 	d := c.data
 	dir, note := d.Dir, "CERT r4.2 from "+d.Dir
 	if d.Source == "generate" {
 		tmp, err := os.MkdirTemp("", "vigil-cert")
 		if err != nil {
-			return c, nil, tabular.Info{}, err
+			return c.tabular, nil, tabular.Info{}, err
 		}
 		defer os.RemoveAll(tmp)
 		seed := d.Seed
@@ -73,14 +49,14 @@ func load(ctx context.Context, m map[string]any, env tasks.Env) (config, *tabula
 		env.Log.Info("cert: generating", "users", d.Users, "days", d.Days, "insiders", d.Scenario1+d.Scenario2+d.Scenario3)
 		rep, err := cert.Generate(tmp, gc, rand.New(rand.NewPCG(seed, 0x6365727434)))
 		if err != nil {
-			return c, nil, tabular.Info{}, fmt.Errorf("cert: generate: %w", err)
+			return c.tabular, nil, tabular.Info{}, fmt.Errorf("cert: generate: %w", err)
 		}
 		dir = tmp
 		note = fmt.Sprintf("Synthetic data in CERT r4.2's layout (datasets/cert's generator, seed %d): %d users over %d days, %d insiders (scenarios 1-3: %d, %d, %d), %.0f%% of users with removable drives, %.0f%% leavers, %d web visits. CERT r4.2 itself is not redistributed; see the README for obtaining it.",
 			seed, d.Users, d.Days, len(rep.Insiders), d.Scenario1, d.Scenario2, d.Scenario3, 100*d.DeviceUsers, 100*d.Leavers, rep.Rows[cert.KindHTTP])
 	}
 	if err := ctx.Err(); err != nil {
-		return c, nil, tabular.Info{}, err
+		return c.tabular, nil, tabular.Info{}, err
 	}
 	fc := cert.FeatureConfig{PerWeek: c.features.PerWeek, ClipPercent: c.features.ClipPercent, Answers: d.Answers,
 		Read: &cert.Options{Lenient: d.Lenient}}
@@ -96,7 +72,7 @@ func load(ctx context.Context, m map[string]any, env tasks.Env) (config, *tabula
 	env.Log.Info("cert: features", "dir", dir, "per_week", fc.PerWeek, "ops", c.features.Ops)
 	rows, err := cert.Features(dir, fc)
 	if err != nil {
-		return c, nil, tabular.Info{}, fmt.Errorf("cert: features: %w", err)
+		return c.tabular, nil, tabular.Info{}, fmt.Errorf("cert: features: %w", err)
 	}
 	t := &tabular.Table{Features: cert.FeatureNames(fc.Ops)}
 	for _, r := range rows {
@@ -119,7 +95,7 @@ func load(ctx context.Context, m map[string]any, env tasks.Env) (config, *tabula
 		Published: []tabular.Published{
 			{Name: "G-SMOTE + Biased-SVM", Source: "seed, CERT r4.2, 10-fold CV tuned on its test folds", Precision: 0.785, Recall: 0.843, F1: 0.813},
 		}}
-	return c, t, info, nil
+	return c.tabular, t, info, nil
 }
 
 // neg maps the config's 0 (none) to the generator's negative (none).

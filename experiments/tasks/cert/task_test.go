@@ -41,21 +41,21 @@ func TestConfigErrorsNameKeys(t *testing.T) {
 		m["features"].(*Features).Ops = "most"
 		m["protocol"].(*tabular.Protocol).TargetPrecision = 2
 	})
-	_, err := Task{}.Input(m)
+	_, err := New().Input(m)
 	for _, key := range []string{"data.users", "features.ops", "protocol.target_precision"} {
 		if err == nil || !strings.Contains(err.Error(), key) {
 			t.Errorf("error %v does not name %s", err, key)
 		}
 	}
 	m = quick(t, func(m map[string]any) { m["data"].(*Data).Source = "dir" })
-	if _, err := (Task{}).Input(m); err == nil || !strings.Contains(err.Error(), "data.dir") {
+	if _, err := New().Input(m); err == nil || !strings.Contains(err.Error(), "data.dir") {
 		t.Errorf("dir source without dir: %v", err)
 	}
 }
 
 // The generated insiders are found, one row of 168 features per user.
 func TestFitFindsGeneratedInsiders(t *testing.T) {
-	ev, err := Task{}.Fit(context.Background(), quick(t, nil), env(t.TempDir()))
+	ev, err := New().Fit(context.Background(), quick(t, nil), env(t.TempDir()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +87,7 @@ func TestMalformedReleaseNamesFileAndLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := quick(t, func(m map[string]any) { d := m["data"].(*Data); d.Source, d.Dir = "dir", dir })
-	_, err = Task{}.Fit(context.Background(), m, env(t.TempDir()))
+	_, err = New().Fit(context.Background(), m, env(t.TempDir()))
 	if err == nil || !strings.Contains(err.Error(), "logon.csv") || !strings.Contains(err.Error(), "3") {
 		t.Fatalf("want an error naming logon.csv and line 3, got %v", err)
 	}

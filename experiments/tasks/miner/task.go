@@ -12,8 +12,11 @@ import (
 	"github.com/vigil-ml/vigil/models"
 )
 
-// Task is the crypto-miner task; it fits its own pipelines.
-type Task struct{}
+// Task is the crypto-miner task; it fits its own pipelines (tabular.Fitter).
+type Task struct{ tabular.Fitter }
+
+// New returns the task.
+func New() Task { return Task{Fitter: tabular.Fitter{Load: load}} }
 
 func (Task) Name() string             { return "miner" }
 func (Task) Sections() map[string]any { return sections() }
@@ -23,39 +26,11 @@ func (Task) Input(m map[string]any) (models.Input, error) {
 	return models.Input{}, err
 }
 
-// Fit runs the tabular protocol on the process windows.
-func (Task) Fit(ctx context.Context, m map[string]any, env tasks.Env) (tasks.Evaluation, error) {
-	c, t, info, err := load(ctx, m, env)
-	if err != nil {
-		return tasks.Evaluation{}, err
-	}
-	return tabular.Fit(ctx, t, c.tabular, env, info)
-}
-
-// Rescore scores the hold-out programs' windows of this data with a saved
-// model: the champion on the traffic its challenger is judged on.
-func (Task) Rescore(ctx context.Context, m map[string]any, env tasks.Env) (tasks.Evaluation, error) {
-	c, t, info, err := load(ctx, m, env)
-	if err != nil {
-		return tasks.Evaluation{}, err
-	}
-	return tabular.Rescore(ctx, t, c.tabular, env, info)
-}
-
-// Profile describes the window features, for retraining's drift tests.
-func (Task) Profile(ctx context.Context, m map[string]any, env tasks.Env) (tasks.Profile, error) {
-	_, t, _, err := load(ctx, m, env)
-	if err != nil {
-		return tasks.Profile{}, err
-	}
-	return t.Profile(), nil
-}
-
 // load generates or reads the events (or the features) and builds the table.
-func load(ctx context.Context, m map[string]any, env tasks.Env) (config, *tabular.Table, tabular.Info, error) {
+func load(ctx context.Context, m map[string]any, env tasks.Env) (tabular.Config, *tabular.Table, tabular.Info, error) {
 	c, err := decode(m)
 	if err != nil {
-		return c, nil, tabular.Info{}, err
+		return c.tabular, nil, tabular.Info{}, err
 	}
 	d := c.data
 	var rows []miner.FeatureRow
@@ -73,44 +48,44 @@ func load(ctx context.Context, m map[string]any, env tasks.Env) (config, *tabula
 		gc := miner.Config{Programs: d.Programs, MinerFraction: d.MinerFraction, MinRuns: d.MinRuns, MaxRuns: d.MaxRuns, Duration: d.Duration}
 		ds, err := miner.Generate(gc, rand.New(rand.NewPCG(seed, 0x6d696e6572)))
 		if err != nil {
-			return c, nil, tabular.Info{}, fmt.Errorf("miner: generate: %w", err)
+			return c.tabular, nil, tabular.Info{}, fmt.Errorf("miner: generate: %w", err)
 		}
 		w, err := miner.NewWindower(miner.WindowConfig{Length: d.Window}, collect)
 		if err != nil {
-			return c, nil, tabular.Info{}, err
+			return c.tabular, nil, tabular.Info{}, err
 		}
 		events := 0
 		for ev := range ds.Events() {
 			events++
 			if err := w.Add(ev); err != nil {
-				return c, nil, tabular.Info{}, err
+				return c.tabular, nil, tabular.Info{}, err
 			}
 		}
 		if err := w.Close(); err != nil {
-			return c, nil, tabular.Info{}, err
+			return c.tabular, nil, tabular.Info{}, err
 		}
 		note = fmt.Sprintf("Synthetic process events (datasets/miner's generator, seed %d): %d programs (%d miners, %d families of legitimate programs with hard negatives such as builds, video encoders and scientific jobs), %d processes, %d events over %v.",
 			seed, len(ds.Programs), gc.Resolved().Miners(), len(miner.LegitimateFamilies()), len(ds.Processes), events, d.Duration)
 	case "events":
 		w, err := miner.NewWindower(miner.WindowConfig{Length: d.Window}, collect)
 		if err != nil {
-			return c, nil, tabular.Info{}, err
+			return c.tabular, nil, tabular.Info{}, err
 		}
 		if err := miner.ReadEventsFile(d.Path, w.Add); err != nil {
-			return c, nil, tabular.Info{}, err
+			return c.tabular, nil, tabular.Info{}, err
 		}
 		if err := w.Close(); err != nil {
-			return c, nil, tabular.Info{}, err
+			return c.tabular, nil, tabular.Info{}, err
 		}
 		note = "Process events from " + d.Path + "."
 	case "features":
 		f, err := os.Open(d.Path)
 		if err != nil {
-			return c, nil, tabular.Info{}, err
+			return c.tabular, nil, tabular.Info{}, err
 		}
 		defer f.Close()
 		if err := miner.ReadFeatureCSV(f, collect); err != nil {
-			return c, nil, tabular.Info{}, fmt.Errorf("%s: %w", d.Path, err)
+			return c.tabular, nil, tabular.Info{}, fmt.Errorf("%s: %w", d.Path, err)
 		}
 		note = "Window features from " + d.Path + "."
 	}
@@ -127,5 +102,5 @@ func load(ctx context.Context, m map[string]any, env tasks.Env) (config, *tabula
 	}
 	info := tabular.Info{Task: "miner", Title: "vigil: crypto-miner detection (" + env.Name + ")",
 		Notes: []string{note, fmt.Sprintf("One row per process and %v window: %d features. Folds never split a program. One-class detectors (iforest, ocsvm) learn the legitimate windows of the training part only.", d.Window, len(t.Features))}}
-	return c, t, info, nil
+	return c.tabular, t, info, nil
 }

@@ -36,7 +36,7 @@ func env(dir string) tasks.Env {
 }
 
 func TestConfigErrorsNameKeys(t *testing.T) {
-	_, err := Task{}.Input(quick(func(m map[string]any) {
+	_, err := New().Input(quick(func(m map[string]any) {
 		d := m["data"].(*Data)
 		d.Programs, d.MinerFraction, d.Window = 3, 0.7, time.Second
 		m["rf"].(*tabular.RF).ClassWeight = "heavy"
@@ -51,7 +51,7 @@ func TestConfigErrorsNameKeys(t *testing.T) {
 // The supervised forest finds the generated miners, and beats the
 // one-class isolation forest, as in the system it follows.
 func TestForestBeatsIsolationForest(t *testing.T) {
-	ev, err := Task{}.Fit(context.Background(), quick(nil), env(t.TempDir()))
+	ev, err := New().Fit(context.Background(), quick(nil), env(t.TempDir()))
 	if err != nil {
 		t.Fatal(err)
 	}
