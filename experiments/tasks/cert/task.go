@@ -90,8 +90,8 @@ func load(ctx context.Context, m map[string]any, env tasks.Env) (tabular.Config,
 		unit = "user-week"
 	}
 	info := tabular.Info{Task: "cert", Title: "vigil: insider threat on CERT (" + env.Name + ")",
-		Notes: []string{note, fmt.Sprintf("One row per %s: %d features (per operation, weekdays and weekends apart: daily counts and the day's first and last time and their span, each by mean, max and min), clipped at the %g-th percentiles, missing values filled with the column mean. Folds never split a user.",
-			unit, len(t.Features), c.features.ClipPercent)},
+		Notes: []string{note, fmt.Sprintf("One row per %s: %d features (per operation, weekdays and weekends apart: daily counts and the day's first and last time and their span, each by mean, max and min), %s, missing values filled with the column mean. Folds never split a user.",
+			unit, len(t.Features), clipNote(c.features.ClipPercent))},
 		Published: []tabular.Published{
 			{Name: "G-SMOTE + Biased-SVM", Source: "seed, CERT r4.2, 10-fold CV tuned on its test folds", Precision: 0.785, Recall: 0.843, F1: 0.813},
 		}}
@@ -112,4 +112,12 @@ func share(x float64) float64 {
 		return -1
 	}
 	return x
+}
+
+// clipNote describes the clipping of the features.
+func clipNote(p float64) string {
+	if p <= 0 {
+		return "not clipped"
+	}
+	return fmt.Sprintf("each column clipped to its %g and %g percentiles", p, 100-p)
 }
