@@ -32,7 +32,20 @@ type PipelineResult struct {
 	Folds []FoldOutcome `json:"folds"`
 	// Seconds is the pipeline's wall time.
 	Seconds float64 `json:"seconds"`
-	curve   []eval.PRPoint
+	// Versus compares the pipeline with the first of the table on the same
+	// pooled outer test scores (first repeat): DeLong's test of the ROC
+	// AUCs and a paired stratified bootstrap of the average precision;
+	// a positive difference favours this pipeline. Absent for the first.
+	Versus *Paired `json:"versus_first,omitempty"`
+	curve  []eval.PRPoint
+	scores []float64 // first repeat's pooled outer test scores
+}
+
+// Paired is a pipeline against the first one, on the same rows.
+type Paired struct {
+	Against string         `json:"against"`
+	DeLong  compare.Result `json:"delong"`
+	AP      compare.Result `json:"ap"`
 }
 
 // DeployResult is the deployed model's choice and its hold-out scores.
@@ -107,8 +120,14 @@ func Fit(ctx context.Context, t *Table, cfg Config, env tasks.Env, info Info) (t
 		if err != nil {
 			return tasks.Evaluation{}, fmt.Errorf("%s: %w", name, err)
 		}
-		r := &PipelineResult{Name: name, Summary: sum, Folds: est.folds, Seconds: time.Since(t0).Seconds()}
+		r := &PipelineResult{Name: name, Summary: sum, Folds: est.folds, Seconds: time.Since(t0).Seconds(), scores: est.scores[0]}
 		r.curve, _ = eval.PRCurve(est.scores[0], devLabels)
+		if pi > 0 {
+			first := m.Pipelines[m.order[0]]
+			if r.Versus, err = paired(first, r, devLabels, cfg.Protocol, seedOf(env.Seed, pi, 8)); err != nil {
+				return tasks.Evaluation{}, fmt.Errorf("%s against %s: %w", name, first.Name, err)
+			}
+		}
 		m.Pipelines[name] = r
 		m.order = append(m.order, name)
 		env.Log.Info("pipeline done", "name", name, "f1", sum.F1.Point, "pr_auc", sum.PRAUC.Point, "seconds", fmt.Sprintf("%.1f", r.Seconds))
@@ -239,4 +258,20 @@ func pick(ys []bool, idx []int) []bool {
 		out[k] = ys[i]
 	}
 	return out
+}
+
+// paired compares r with first on the same pooled outer test scores.
+func paired(first, r *PipelineResult, labels []bool, p *Protocol, seed uint64) (*Paired, error) {
+	d, err := compare.DeLong(first.scores, r.scores, labels)
+	if err != nil {
+		return nil, err
+	}
+	if d, err = d.WithAlpha(p.Alpha); err != nil {
+		return nil, err
+	}
+	ap, err := compare.PairedBootstrapAP(first.scores, r.scores, labels, &eval.BootstrapOptions{Resamples: p.Resamples, Alpha: p.Alpha, Seed: seed})
+	if err != nil {
+		return nil, err
+	}
+	return &Paired{Against: first.Name, DeLong: d, AP: ap}, nil
 }

@@ -68,6 +68,9 @@ func writeReport(env tasks.Env, info Info, m *Metrics, t *Table, model *Model) e
 		intervals = append(intervals, interval(name+" F1", r.F1), interval(name+" precision", r.Precision), interval(name+" recall", r.Recall))
 	}
 	rep.Tables = append(rep.Tables, report.Table{Title: "Pipelines, nested cross-validation (point [interval])", Header: header, Rows: rows})
+	if len(m.order) > 1 {
+		rep.Tables = append(rep.Tables, versusTable(m))
+	}
 	if len(info.Published) > 0 {
 		var pub [][]string
 		for _, p := range info.Published {
@@ -166,6 +169,23 @@ func importanceTable(imp []float64, names []string) report.Table {
 	t := report.Table{Title: "Deployed random forest: the 20 most important features (mean decrease in impurity)", Header: []string{"feature", "importance"}}
 	for _, i := range idx[:min(20, len(idx))] {
 		t.Rows = append(t.Rows, []string{names[i], fmt.Sprintf("%.4f", imp[i])})
+	}
+	return t
+}
+
+// versusTable compares each pipeline with the first on the same rows.
+func versusTable(m *Metrics) report.Table {
+	first := m.order[0]
+	t := report.Table{Title: fmt.Sprintf("Paired against %s, on the same pooled outer test scores (first repeat); positive differences favour the row's pipeline, p is one-sided for it being better, p2 two-sided", first),
+		Header: []string{"pipeline", "ROC AUC difference [interval]", "DeLong p / p2", "PR-AUC difference [interval]", "bootstrap p / p2"}}
+	for _, name := range m.order[1:] {
+		v := m.Pipelines[name].Versus
+		if v == nil {
+			continue
+		}
+		t.Rows = append(t.Rows, []string{name,
+			fmt.Sprintf("%+.3f [%+.3f, %+.3f]", v.DeLong.Difference, v.DeLong.CILo, v.DeLong.CIHi), fmt.Sprintf("%.3g / %.3g", v.DeLong.P, v.DeLong.PTwoSided),
+			fmt.Sprintf("%+.3f [%+.3f, %+.3f]", v.AP.Difference, v.AP.CILo, v.AP.CIHi), fmt.Sprintf("%.3g / %.3g", v.AP.P, v.AP.PTwoSided)})
 	}
 	return t
 }

@@ -172,6 +172,22 @@ func TestFitAndRescore(t *testing.T) {
 			t.Errorf("%s: PR-AUC %.3f on well-separated blobs", name, ap)
 		}
 	}
+	lead := m.Pipelines["gsmote+biased-svm"]
+	if lead.Versus != nil {
+		t.Error("the first pipeline is compared with itself")
+	}
+	for _, name := range []string{"smote+rf", "svm", "iforest"} {
+		v := m.Pipelines[name].Versus
+		if v == nil || v.Against != "gsmote+biased-svm" {
+			t.Fatalf("%s: no paired comparison with the first pipeline", name)
+		}
+		// The paired tests score the same pooled rows as the table.
+		if math.Abs(v.DeLong.Champion-lead.ROCAUC.Point) > 1e-12 || math.Abs(v.DeLong.Challenger-m.Pipelines[name].ROCAUC.Point) > 1e-12 ||
+			math.Abs(v.AP.Challenger-m.Pipelines[name].PRAUC.Point) > 1e-12 {
+			t.Errorf("%s: paired AUCs %v, %v and AP %v differ from the table's %v, %v and %v", name, v.DeLong.Champion, v.DeLong.Challenger, v.AP.Challenger,
+				lead.ROCAUC.Point, m.Pipelines[name].ROCAUC.Point, m.Pipelines[name].PRAUC.Point)
+		}
+	}
 	if m.DevRows+m.HoldoutRows != len(tab.X) || m.HoldoutRows == 0 {
 		t.Errorf("dev %d + hold-out %d rows of %d", m.DevRows, m.HoldoutRows, len(tab.X))
 	}
