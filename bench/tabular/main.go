@@ -1,7 +1,7 @@
 // Command tabular times vigil's tabular learners on a CSV that
 // bench/tabular_sklearn.py writes (a label column, then the features as
 // integer hundredths): models/svm's Train and Decision, or models/forest's
-// TrainForest and Proba, with the settings of their scikit-learn
+// TrainForest and ProbaAll, with the settings of their scikit-learn
 // counterparts, so that bench/tabular.sh can compare the two in one run.
 //
 //	tabular -model svm -data cert.csv -cw balanced -reps 5 -out svm.txt
@@ -26,7 +26,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/vigil-ml/vigil/models/forest"
@@ -199,8 +198,10 @@ func benchSVM(stdout io.Writer, name string, x [][]float64, y []bool, cw string,
 
 // benchForest: RandomForestClassifier(n_estimators=100, max_features="sqrt",
 // bootstrap=True, random_state=0, n_jobs=threads[, class_weight="balanced"]).
-// Proba over the rows is split across threads goroutines, as scikit-learn's
-// predict_proba splits the trees across n_jobs threads.
+// P(true) over the rows is ProbaAll with threads workers: tree by tree over
+// the rows, the rows split across threads goroutines (scikit-learn's
+// predict_proba also walks tree by tree, the trees split across n_jobs
+// threads). ProbaAll's values are Proba's, bit for bit.
 func benchForest(stdout io.Writer, name string, x [][]float64, y []bool, cw string, reps, threads int) (*strings.Builder, error) {
 	cfg := forest.ForestConfig{NEstimators: 100, Seed: 0, Workers: threads}
 	if cw == "balanced" {
@@ -213,20 +214,8 @@ func benchForest(stdout io.Writer, name string, x [][]float64, y []bool, cw stri
 			panic(err)
 		}
 	})
-	p := make([]float64, len(x))
-	tProba := timed(reps, func() {
-		var wg sync.WaitGroup
-		chunk := (len(x) + threads - 1) / threads
-		for lo := 0; lo < len(x); lo += chunk {
-			hi := min(lo+chunk, len(x))
-			wg.Go(func() {
-				for i := lo; i < hi; i++ {
-					p[i] = f.Proba(x[i])
-				}
-			})
-		}
-		wg.Wait()
-	})
+	var p []float64
+	tProba := timed(reps, func() { p = f.ProbaAll(x, threads) })
 	fmt.Fprintf(stdout, "vigil:   forest data=%s n=%d d=%d pos=%d cw=%s threads=%d train_ms=%.2f proba_ms=%.2f trees=%d reps=%d GOMAXPROCS=%d\n",
 		name, len(x), len(x[0]), positives(y), cw, threads, ms(tTrain), ms(tProba), f.NumTrees(), reps, runtime.GOMAXPROCS(0))
 	var b strings.Builder

@@ -66,9 +66,22 @@
 // features, rebuilds a model whose outputs are the original's bit for bit.
 // A Forest's out-of-bag estimates are not saved.
 //
+// # Batch prediction
+//
+// Forest.ProbaAll, Isolation.ScoreSamplesAll and Isolation.DecisionAll
+// give, for many rows at once, the values of Proba, ScoreSamples and
+// Decision bit for bit (each row's sum over the trees is added in tree
+// order, as the per-row methods add it) for any number of workers. They
+// walk the trees one at a time over blocks of rows rather than each row
+// through every tree, on a compact copy of the trees (16 bytes a node,
+// the training layout 88), so a tree stays in cache while the rows walk
+// it: on 5,000 rows of 40 features and 100 unpruned trees, ProbaAll is
+// about three times as fast as Proba row by row.
+//
 // # Concurrency
 //
-// Training uses a pool of Workers goroutines; a trained Forest or
-// Isolation is read-only, and its methods are safe for concurrent use.
-// Prediction costs O(trees × depth).
+// Training uses a pool of Workers goroutines, the batch methods one of
+// the workers given; a trained Forest or Isolation is read-only, and its
+// methods are safe for concurrent use. Prediction costs
+// O(trees × depth) per row.
 package forest

@@ -91,6 +91,8 @@ type Forest struct {
 	oobProba    []float64
 	hasOOB      bool
 	classW      [2]float64
+	// flat holds the trees in the compact layout that ProbaAll walks.
+	flat [][]flatNode
 }
 
 // resolve fills in the defaults for d features.
@@ -222,6 +224,7 @@ func TrainForest(x [][]float64, y []bool, cfg ForestConfig) (*Forest, error) {
 		f.trees[t] = buildTree(cols, yc, w, params, splitterState(seeds[t]))
 	})
 	f.importances = forestImportances(f.trees, f.d)
+	f.flat = flatForest(f.trees)
 	if cfg.OOBScore {
 		f.outOfBag(cols, yc, seeds)
 	}

@@ -56,6 +56,9 @@ type Isolation struct {
 	features   [][]int // per tree: its columns of the input rows
 	maxSamples int
 	offset     float64
+	// flat holds the trees in the compact layout that the batch methods
+	// walk.
+	flat [][]flatNode
 }
 
 // TrainIsolation grows an isolation forest on rows x as scikit-learn 1.2's
@@ -114,6 +117,7 @@ func TrainIsolation(x [][]float64, cfg IsolationConfig) (*Isolation, error) {
 		m.trees[t] = buildIsoTree(treeCols, target, rows, maxDepth, splitterState(treeSeed))
 		m.features[t] = feats
 	})
+	m.flat = flatIsolation(m.trees, m.features)
 	if cfg.Contamination > 0 {
 		scores := make([]float64, n)
 		row := make([]float32, d)
@@ -193,12 +197,7 @@ func (m *Isolation) score(x []float32) float64 {
 	for t, tr := range m.trees {
 		depths += tr.pathLength(x, m.features[t])
 	}
-	den := float64(len(m.trees)) * AveragePathLength(m.maxSamples)
-	e := 1.0 // scikit-learn's value where the denominator is zero (ψ = 1)
-	if den != 0 {
-		e = depths / den
-	}
-	return math.Pow(2, -e)
+	return m.scoreOf(depths)
 }
 
 // Score returns the anomaly score s(x) = 2^(−E[h(x)]/c(ψ)) in (0, 1]:

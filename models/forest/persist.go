@@ -123,6 +123,7 @@ func (f *Forest) UnmarshalJSON(b []byte) error {
 		}
 		out.trees[t] = tr
 	}
+	out.flat = flatForest(out.trees)
 	*f = out
 	return nil
 }
@@ -230,6 +231,7 @@ func (m *Isolation) UnmarshalJSON(b []byte) error {
 		}
 		out.trees[t], out.features[t] = tr, tj.Features
 	}
+	out.flat = flatIsolation(out.trees, out.features)
 	*m = out
 	return nil
 }

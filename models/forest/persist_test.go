@@ -378,7 +378,8 @@ func TestMarshalRejectsBadModel(t *testing.T) {
 }
 
 // FuzzForestUnmarshalJSON: no document makes UnmarshalJSON panic, and a
-// forest it accepts predicts without panicking and is written again.
+// forest it accepts predicts without panicking, ProbaAll as Proba, and is
+// written again.
 func FuzzForestUnmarshalJSON(f *testing.F) {
 	x, y := tiesData(12, 40)
 	tf, err := TrainForest(x, y, ForestConfig{NEstimators: 2, MaxDepth: 3})
@@ -395,12 +396,19 @@ func FuzzForestUnmarshalJSON(f *testing.F) {
 		if m.UnmarshalJSON(b) != nil || m.NumFeatures() > 1000 {
 			return
 		}
+		var rows [][]float64
 		for _, v := range []float64{-1e9, 0, 1e9} {
 			row := make([]float64, m.NumFeatures())
 			for j := range row {
 				row[j] = v
 			}
 			m.Predict(row)
+			rows = append(rows, row)
+		}
+		for i, p := range m.ProbaAll(rows, 2) {
+			if want := m.Proba(rows[i]); !sameBits(p, want) {
+				t.Errorf("a forest read from %s: ProbaAll %v, Proba %v", b, p, want)
+			}
 		}
 		if _, err := m.MarshalJSON(); err != nil {
 			t.Errorf("a forest read from %s is not written: %v", b, err)
@@ -425,12 +433,19 @@ func FuzzIsolationUnmarshalJSON(f *testing.F) {
 		if m.UnmarshalJSON(b) != nil || m.NumFeatures() > 1000 {
 			return
 		}
+		var rows [][]float64
 		for _, v := range []float64{-1e9, 0, 1e9} {
 			row := make([]float64, m.NumFeatures())
 			for j := range row {
 				row[j] = v
 			}
 			m.Predict(row)
+			rows = append(rows, row)
+		}
+		for i, s := range m.DecisionAll(rows, 2) {
+			if want := m.Decision(rows[i]); !sameBits(s, want) {
+				t.Errorf("an isolation forest read from %s: DecisionAll %v, Decision %v", b, s, want)
+			}
 		}
 		if _, err := m.MarshalJSON(); err != nil {
 			t.Errorf("an isolation forest read from %s is not written: %v", b, err)
