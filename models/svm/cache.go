@@ -4,18 +4,33 @@ package svm
 // columns of Q, each held for rows [0, len) only, so that a column asked for
 // while the active set is shrunk costs only the active rows. Entries are
 // float32, as LIBSVM's Qfloat, and sizes count entries.
+//
+// Swapping two variables exchanges their columns at once, but the rows
+// inside the cached columns lazily: the swap is logged, and a column applies
+// the swaps it has not seen when it is next asked for (or when the log is
+// flushed into every column), one column at a time while its memory is hot,
+// instead of LIBSVM's walk over every cached column at every swap. The
+// columns hold the same values either way; only the moment a column that
+// cannot take a swap is dropped differs, which changes what the cache holds,
+// never a result.
 type columnCache struct {
 	free  int // entries that may still be allocated
 	heads []cacheHead
 	// lru is the sentinel of the circular list, heads[lru]; lru.next is the
 	// least recently used column.
 	lru int
+	// log holds the row swaps (i < j) since the last flush; a column has
+	// applied log[:synced].
+	log []rowSwap
 }
 
 type cacheHead struct {
 	prev, next int
 	data       []float32 // rows [0, len(data)) of the column; nil when not cached
+	synced     int       // the prefix of log applied to data
 }
+
+type rowSwap struct{ i, j int }
 
 // minCacheEntries is the smallest cache for l variables: two full columns,
 // so that the pair of columns an SMO step uses never evicts each other.
@@ -51,10 +66,31 @@ func (c *columnCache) evict(h int) {
 	c.heads[h].data = nil
 }
 
+// sync applies the logged swaps that cached column h has not seen. A
+// column that holds row i of a swap but not row j cannot take it and is
+// dropped, as LIBSVM drops it.
+func (c *columnCache) sync(h int) {
+	hd := &c.heads[h]
+	d := hd.data
+	for _, s := range c.log[hd.synced:] {
+		if len(d) > s.i {
+			if len(d) <= s.j {
+				c.evict(h)
+				return
+			}
+			d[s.i], d[s.j] = d[s.j], d[s.i]
+		}
+	}
+	hd.synced = len(c.log)
+}
+
 // get returns column i, at least n long, and the row from which the caller
 // must fill it (n or more when it was cached that far).
 func (c *columnCache) get(i, n int) (col []float32, start int) {
 	h := &c.heads[i]
+	if len(h.data) > 0 && h.synced < len(c.log) {
+		c.sync(i)
+	}
 	old := len(h.data)
 	if old > 0 {
 		c.unlink(i)
@@ -63,19 +99,18 @@ func (c *columnCache) get(i, n int) (col []float32, start int) {
 		for c.free < more {
 			c.evict(c.heads[c.lru].next)
 		}
-		h = &c.heads[i] // evict does not move heads, but keep it obvious
 		grown := make([]float32, n)
 		copy(grown, h.data)
 		h.data = grown
+		h.synced = len(c.log)
 		c.free -= more
 	}
 	c.link(i)
 	return h.data, old
 }
 
-// swap exchanges variables i and j: their columns, and rows i and j inside
-// every cached column. A column that holds row min(i, j) but not
-// max(i, j) cannot be swapped and is dropped, as LIBSVM does.
+// swap exchanges variables i and j: their columns now, and rows i and j
+// inside every cached column when it is next used (see columnCache).
 func (c *columnCache) swap(i, j int) {
 	if i == j {
 		return
@@ -86,25 +121,31 @@ func (c *columnCache) swap(i, j int) {
 	if len(c.heads[j].data) > 0 {
 		c.unlink(j)
 	}
-	c.heads[i].data, c.heads[j].data = c.heads[j].data, c.heads[i].data
-	if len(c.heads[i].data) > 0 {
+	hi, hj := &c.heads[i], &c.heads[j]
+	hi.data, hj.data = hj.data, hi.data
+	hi.synced, hj.synced = hj.synced, hi.synced
+	if len(hi.data) > 0 {
 		c.link(i)
 	}
-	if len(c.heads[j].data) > 0 {
+	if len(hj.data) > 0 {
 		c.link(j)
 	}
 	if i > j {
 		i, j = j, i
 	}
+	c.log = append(c.log, rowSwap{i, j})
+	if len(c.log) >= len(c.heads) {
+		c.flush()
+	}
+}
+
+// flush applies the whole log to every cached column and empties it.
+func (c *columnCache) flush() {
 	for h := c.heads[c.lru].next; h != c.lru; {
 		next := c.heads[h].next
-		if d := c.heads[h].data; len(d) > i {
-			if len(d) > j {
-				d[i], d[j] = d[j], d[i]
-			} else {
-				c.evict(h)
-			}
-		}
+		c.sync(h)
+		c.heads[h].synced = 0
 		h = next
 	}
+	c.log = c.log[:0]
 }

@@ -54,6 +54,19 @@
 // the solver's statistics) from which UnmarshalJSON, after checking it,
 // rebuilds a model whose outputs are the original's bit for bit.
 //
+// The arithmetic around the solver is arranged for speed without changing
+// its iterates. A column of Q is computed in two passes: the squared
+// distances (RBF) or dot products of one row with all the active rows,
+// which the solver keeps contiguous in its own order, then the kernel
+// values, with an exp (expNonPos) within about half an ulp. Where the CPU
+// has AVX2 and FMA (amd64), both passes, the two scans of WSS2 and the
+// gradient update run four values at a time; the scans and the update make
+// the same roundings and break ties as LIBSVM's loops do, and the exp is the
+// scalar one bit for bit. The cache applies the row swaps of shrinking
+// lazily, a column at a time when the column is next used, instead of
+// walking every cached column at each swap. Decision computes its kernel
+// values the same way, a block of support vectors at a time.
+//
 // Memory is O(n·d) for the data plus the cache; a step costs O(n) kernel
 // evaluations when its two columns are not cached. The kernel cache is not
 // shared: Train may run concurrently on different data, and a Model's

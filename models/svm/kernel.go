@@ -101,29 +101,51 @@ func ScaleGamma(flat []float64, d int) float64 {
 
 // Eval returns K(u, v). u and v must have the same length; Eval does not
 // check it. The kernel must be resolved (Degree > 0 for Poly), as
-// Model.Kernel returns it.
+// Model.Kernel returns it. Training and Decision compute every kernel value
+// as Eval does, bit for bit.
 func (k Kernel) Eval(u, v []float64) float64 {
-	switch k.Type {
-	case Linear:
-		return dot(u, v)
-	case Poly:
-		return powi(k.Gamma*dot(u, v)+k.Coef0, k.Degree)
-	default:
-		var s float64
-		for i, a := range u {
-			d := a - v[i]
-			s += d * d
-		}
-		return math.Exp(-k.Gamma * s)
+	var s [1]float64
+	k.rows(u, v[:len(u)], s[:])
+	return k.value(s[0])
+}
+
+// rows sets out[r] to what the kernel is computed from for u and row r of
+// the row-major m (len(u) values a row): the squared distance for RBF, the
+// dot product for Linear and Poly.
+func (k Kernel) rows(u, m, out []float64) {
+	if k.Type == RBF {
+		sqDistRows(u, m, out)
+	} else {
+		dotRows(u, m, out)
 	}
 }
 
-func dot(u, v []float64) float64 {
-	var s float64
-	for i, a := range u {
-		s += a * v[i]
+// values sets out[r] = K(u, row r of m) for r < len(out), as Eval computes
+// it, using s (as long as out, not overlapping it) as scratch.
+func (k Kernel) values(u, m, s, out []float64) {
+	k.rows(u, m, s)
+	switch k.Type {
+	case RBF:
+		expScaled(out, s, -k.Gamma)
+	case Linear:
+		copy(out, s)
+	default:
+		for r, v := range s {
+			out[r] = k.value(v)
+		}
 	}
-	return s
+}
+
+// value is K from what rows computed.
+func (k Kernel) value(s float64) float64 {
+	switch k.Type {
+	case Linear:
+		return s
+	case Poly:
+		return powi(k.Gamma*s+k.Coef0, k.Degree)
+	default:
+		return expNonPos(-k.Gamma * s)
+	}
 }
 
 // powi is base^times by squaring, as LIBSVM computes it.

@@ -31,9 +31,13 @@ type solver struct {
 	alpha, c   []float64
 	p          []float64
 	status     []uint8
-	active     []int // active[t]: the input index of variable t
-	eps        float64
-	unshrink   bool
+	// upMul and lowMul fold y and the status into the scans of
+	// selectWorkingSet (wss.go): −y_t (y_t) where t is in I_up (I_low),
+	// else NaN.
+	upMul, lowMul []float64
+	active        []int // active[t]: the input index of variable t
+	eps           float64
+	unshrink      bool
 }
 
 // solution is the solver's output, in the input order of the variables.
@@ -61,6 +65,8 @@ func solve(q *qMatrix, p, c, alpha0 []float64, eps float64, shrinking bool, maxI
 		c:      append([]float64(nil), c...),
 		p:      append([]float64(nil), p...),
 		status: make([]uint8, l),
+		upMul:  make([]float64, l),
+		lowMul: make([]float64, l),
 		active: make([]int, l),
 		eps:    eps,
 	}
@@ -138,6 +144,19 @@ func (s *solver) updateStatus(t int) {
 	default:
 		s.status[t] = free
 	}
+	// I_up: y = +1 below C or y = −1 above 0; I_low: the other way round.
+	y, st := float64(s.y[t]), s.status[t]
+	up, low := st != atUpper, st != atLower
+	if y < 0 {
+		up, low = low, up
+	}
+	s.upMul[t], s.lowMul[t] = math.NaN(), math.NaN()
+	if up {
+		s.upMul[t] = -y
+	}
+	if low {
+		s.lowMul[t] = y
+	}
 }
 
 // step optimizes the pair (i, j) analytically, clipping to the box, and
@@ -207,9 +226,7 @@ func (s *solver) step(i, j int) {
 	}
 
 	dI, dJ := a[i]-oldI, a[j]-oldJ
-	for k := range s.activeSize {
-		s.g[k] += float64(qi[k])*dI + float64(qj[k])*dJ
-	}
+	gradStep(s.g[:s.activeSize], qi, qj, dI, dJ)
 
 	wasUpperI, wasUpperJ := s.status[i] == atUpper, s.status[j] == atUpper
 	s.updateStatus(i)
@@ -224,14 +241,15 @@ func (s *solver) moveGBar(t int, wasUpper bool, ct float64) {
 	if wasUpper == (s.status[t] == atUpper) {
 		return
 	}
-	qt := s.q.column(t, s.l)
+	gBar := s.gBar[:s.l]
+	qt := s.q.column(t, s.l)[:s.l]
 	if wasUpper {
-		for k := range s.l {
-			s.gBar[k] -= ct * float64(qt[k])
+		for k := range gBar {
+			gBar[k] -= ct * float64(qt[k])
 		}
 	} else {
-		for k := range s.l {
-			s.gBar[k] += ct * float64(qt[k])
+		for k := range gBar {
+			gBar[k] += ct * float64(qt[k])
 		}
 	}
 }
@@ -241,71 +259,20 @@ func (s *solver) moveGBar(t int, wasUpper bool, ct float64) {
 // violate optimality. It reports false when the maximal violation is below
 // eps.
 func (s *solver) selectWorkingSet() (int, int, bool) {
-	gmax, gmax2 := math.Inf(-1), math.Inf(-1)
-	gmaxIdx, gminIdx := -1, -1
-	objDiffMin := math.Inf(1)
-
-	for t := range s.activeSize {
-		if s.y[t] == +1 {
-			if s.status[t] != atUpper && -s.g[t] >= gmax {
-				gmax = -s.g[t]
-				gmaxIdx = t
-			}
-		} else if s.status[t] != atLower && s.g[t] >= gmax {
-			gmax = s.g[t]
-			gmaxIdx = t
-		}
-	}
-
-	i := gmaxIdx
-	var qi []float32
-	if i != -1 {
-		qi = s.q.column(i, s.activeSize)
-	}
-	qd := s.q.qd
-	for j := range s.activeSize {
-		var gradDiff, quad float64
-		if s.y[j] == +1 {
-			if s.status[j] == atLower {
-				continue
-			}
-			gradDiff = gmax + s.g[j]
-			if s.g[j] >= gmax2 {
-				gmax2 = s.g[j]
-			}
-			if gradDiff <= 0 {
-				continue
-			}
-			quad = qd[i] + qd[j] - 2*float64(s.y[i])*float64(qi[j])
-		} else {
-			if s.status[j] == atUpper {
-				continue
-			}
-			gradDiff = gmax - s.g[j]
-			if -s.g[j] >= gmax2 {
-				gmax2 = -s.g[j]
-			}
-			if gradDiff <= 0 {
-				continue
-			}
-			quad = qd[i] + qd[j] + 2*float64(s.y[i])*float64(qi[j])
-		}
-		var objDiff float64
-		if quad > 0 {
-			objDiff = -(gradDiff * gradDiff) / quad
-		} else {
-			objDiff = -(gradDiff * gradDiff) / tau
-		}
-		if objDiff <= objDiffMin {
-			gminIdx = j
-			objDiffMin = objDiff
-		}
-	}
-
-	if gmax+gmax2 < s.eps || gminIdx == -1 {
+	n := s.activeSize
+	g := s.g[:n]
+	gmax, i := wssMax(g, s.upMul)
+	if i == -1 {
+		// No j can follow (every gradDiff would be −Inf): no pair.
 		return 0, 0, false
 	}
-	return gmaxIdx, gminIdx, true
+	qi := s.q.column(i, n)
+	qd := s.q.qd
+	gmax2, j := wssMin(g, s.lowMul, qd, qi, gmax, qd[i], 2*float64(s.y[i]))
+	if gmax+gmax2 < s.eps || j == -1 {
+		return 0, 0, false
+	}
+	return i, j, true
 }
 
 // reconstructGradient recomputes the gradient of the shrunk variables from
@@ -411,6 +378,8 @@ func (s *solver) swap(i, j int) {
 	s.y[i], s.y[j] = s.y[j], s.y[i]
 	s.g[i], s.g[j] = s.g[j], s.g[i]
 	s.status[i], s.status[j] = s.status[j], s.status[i]
+	s.upMul[i], s.upMul[j] = s.upMul[j], s.upMul[i]
+	s.lowMul[i], s.lowMul[j] = s.lowMul[j], s.lowMul[i]
 	s.alpha[i], s.alpha[j] = s.alpha[j], s.alpha[i]
 	s.p[i], s.p[j] = s.p[j], s.p[i]
 	s.active[i], s.active[j] = s.active[j], s.active[i]

@@ -197,7 +197,7 @@ func validate(x [][]float64, y []bool) ([]float64, int, error) {
 			return nil, 0, fmt.Errorf("svm: row %d has %d features, row 0 has %d: %w", i, len(row), d, ErrRagged)
 		}
 		for j, v := range row {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
+			if v-v != 0 { // NaN for ±Inf and NaN, 0 otherwise
 				return nil, 0, fmt.Errorf("svm: x[%d][%d] = %v: %w", i, j, v, ErrNotFinite)
 			}
 		}
@@ -273,9 +273,27 @@ func (m *Model) Decision(x []float64) float64 {
 	if len(x) != m.d {
 		panic(fmt.Sprintf("svm: Decision on %d features, the model has %d", len(x), m.d))
 	}
-	f := m.bias
-	for k, c := range m.coef {
-		f += c * m.kernel.Eval(m.sv[k*m.d:(k+1)*m.d], x)
+	return decision(m.kernel, m.sv, m.coef, m.bias, x)
+}
+
+// decisionChunk is how many support vectors decision takes at a time.
+const decisionChunk = 256
+
+// decision is b + Σ_k coef_k K(sv_k, x), summed in the order of the
+// support vectors (sv row-major, len(x) values a row), each K as
+// Kernel.Eval computes it; the kernel values are computed a chunk at a time
+// (simd.go), in buffers on the stack.
+func decision(k Kernel, sv, coef []float64, b float64, x []float64) float64 {
+	var s, kv [decisionChunk]float64
+	d := len(x)
+	f := b
+	for lo := 0; lo < len(coef); lo += decisionChunk {
+		hi := min(lo+decisionChunk, len(coef))
+		out := kv[:hi-lo]
+		k.values(x, sv[lo*d:hi*d], s[:hi-lo], out)
+		for j, c := range coef[lo:hi] {
+			f += c * out[j]
+		}
 	}
 	return f
 }
