@@ -1,12 +1,12 @@
 package forest
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
+
+	"github.com/vigil-ml/vigil/models/internal/jsondoc"
 )
 
 // ErrFormat is wrapped by the errors of the MarshalJSON and UnmarshalJSON
@@ -105,7 +105,7 @@ func (f *Forest) MarshalJSON() ([]byte, error) {
 // OOBScore reports false on the forest read.
 func (f *Forest) UnmarshalJSON(b []byte) error {
 	var j forestJSON
-	if err := decodeDocument(b, forestFormat, forestRequired, &j); err != nil {
+	if err := jsondoc.Decode(b, forestFormat, forestRequired, &j); err != nil {
 		return fmt.Errorf("forest: %w: %w", ErrFormat, err)
 	}
 	if err := j.check(); err != nil {
@@ -145,7 +145,7 @@ func (j *forestJSON) check() error {
 			return fmt.Errorf("class_weights[%d] is %v, want finite and > 0", c, w)
 		}
 	}
-	if err := allFinite("importances", j.Importances); err != nil {
+	if err := jsondoc.AllFinite("importances", j.Importances); err != nil {
 		return err
 	}
 	for t, tj := range j.Trees {
@@ -164,7 +164,7 @@ func (tj *treeJSON) check(d int) error {
 	if len(tj.Threshold) != n || len(tj.Value) != n {
 		return fmt.Errorf("%d thresholds and %d values for %d nodes", len(tj.Threshold), len(tj.Value), n)
 	}
-	if err := allFinite("threshold", tj.Threshold); err != nil {
+	if err := jsondoc.AllFinite("threshold", tj.Threshold); err != nil {
 		return err
 	}
 	for i, v := range tj.Value {
@@ -215,7 +215,7 @@ func (m *Isolation) MarshalJSON() ([]byte, error) {
 // forest is left unchanged.
 func (m *Isolation) UnmarshalJSON(b []byte) error {
 	var j isolationJSON
-	if err := decodeDocument(b, isolationFormat, isolationRequired, &j); err != nil {
+	if err := jsondoc.Decode(b, isolationFormat, isolationRequired, &j); err != nil {
 		return fmt.Errorf("forest: %w: %w", ErrFormat, err)
 	}
 	if err := j.check(); err != nil {
@@ -245,7 +245,7 @@ func (j *isolationJSON) check() error {
 	case len(j.Trees) == 0:
 		return errors.New("no trees")
 	}
-	if err := finite("offset", j.Offset); err != nil {
+	if err := jsondoc.Finite("offset", j.Offset); err != nil {
 		return err
 	}
 	for t, tj := range j.Trees {
@@ -274,7 +274,7 @@ func (tj *isoTreeJSON) check(d int) error {
 	if len(tj.Threshold) != n || len(tj.PathLength) != n {
 		return fmt.Errorf("%d thresholds and %d path lengths for %d nodes", len(tj.Threshold), len(tj.PathLength), n)
 	}
-	if err := allFinite("threshold", tj.Threshold); err != nil {
+	if err := jsondoc.AllFinite("threshold", tj.Threshold); err != nil {
 		return err
 	}
 	for i, v := range tj.PathLength {
@@ -325,63 +325,4 @@ func checkTopology(left, right, feature []int, nf int) error {
 		}
 	}
 	return nil
-}
-
-func finite(name string, v float64) error {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return fmt.Errorf("%s is %v, want a finite number", name, v)
-	}
-	return nil
-}
-
-func allFinite(name string, v []float64) error {
-	for i, x := range v {
-		if err := finite(fmt.Sprintf("%s[%d]", name, i), x); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// decodeDocument decodes the JSON object b into v after checking its
-// "format", that every required key is present and that no value in it is
-// null (which encoding/json would skip silently). Keys v lacks are errors.
-func decodeDocument(b []byte, format string, required []string, v any) error {
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(b, &top); err != nil {
-		return err
-	}
-	if top == nil {
-		return errors.New("null, want an object")
-	}
-	var f string
-	if raw, ok := top["format"]; !ok {
-		return errors.New(`no "format" key`)
-	} else if err := json.Unmarshal(raw, &f); err != nil {
-		return fmt.Errorf("format: %w", err)
-	}
-	if f != format {
-		return fmt.Errorf("format %q, want %q", f, format)
-	}
-	for _, k := range required {
-		if _, ok := top[k]; !ok {
-			return fmt.Errorf("no %q key", k)
-		}
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		if tok == nil {
-			return fmt.Errorf("null value ending at byte %d", dec.InputOffset())
-		}
-	}
-	dec = json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	return dec.Decode(v)
 }

@@ -1,51 +1,23 @@
 package forest
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"math"
-	"math/rand/v2"
 	"reflect"
-	"strings"
 	"testing"
+
+	"github.com/vigil-ml/vigil/models/internal/jsondoc/jsondoctest"
 )
 
 // sameBits reports whether a and b are the same float64, bit for bit.
 func sameBits(a, b float64) bool { return math.Float64bits(a) == math.Float64bits(b) }
 
 // freshPoints returns n points of d features uniform in [lo, hi].
-func freshPoints(seed uint64, n, d int, lo, hi float64) [][]float64 {
-	rng := rand.New(rand.NewPCG(seed, seed))
-	q := make([][]float64, n)
-	for i := range q {
-		q[i] = make([]float64, d)
-		for j := range q[i] {
-			q[i][j] = lo + (hi-lo)*rng.Float64()
-		}
-	}
-	return q
-}
+var freshPoints = jsondoctest.Points
 
 // roundTrip saves v with encoding/json, restores it into back, and checks
 // that saving back gives the same bytes.
-func roundTrip(t *testing.T, v, back any) {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, back); err != nil {
-		t.Fatal(err)
-	}
-	again, err := json.Marshal(back)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(again, b) {
-		t.Errorf("saving the restored model gives other bytes:\n%s\n%s", again, b)
-	}
-}
+var roundTrip = jsondoctest.RoundTrip
 
 // checkSameForest compares the trees, outputs and accessors of got with
 // want, bit for bit, over the rows of each of xs.
@@ -193,19 +165,7 @@ func TestIsolationMarshalRoundTrip(t *testing.T) {
 }
 
 // edit decodes the document b, applies f to it and encodes it again.
-func edit(t *testing.T, b []byte, f func(doc map[string]any)) []byte {
-	t.Helper()
-	var doc map[string]any
-	if err := json.Unmarshal(b, &doc); err != nil {
-		t.Fatal(err)
-	}
-	f(doc)
-	out, err := json.Marshal(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
+var edit = jsondoctest.Edit
 
 // tree0 returns the first tree of a decoded document.
 func tree0(d map[string]any) map[string]any { return d["trees"].([]any)[0].(map[string]any) }
@@ -282,13 +242,7 @@ func TestForestUnmarshalRejectsCorrupt(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got := *f
-			err := got.UnmarshalJSON(c.doc)
-			if err == nil {
-				t.Fatalf("no error for %s", c.doc)
-			}
-			if !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), c.want) {
-				t.Errorf("error %q, want one wrapping ErrFormat that mentions %q", err, c.want)
-			}
+			jsondoctest.CheckError(t, got.UnmarshalJSON(c.doc), ErrFormat, c.want)
 			checkSameForest(t, &got, f, x[:5])
 		})
 	}
@@ -330,13 +284,7 @@ func TestIsolationUnmarshalRejectsCorrupt(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got := *m
-			err := got.UnmarshalJSON(c.doc)
-			if err == nil {
-				t.Fatalf("no error for %s", c.doc)
-			}
-			if !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), c.want) {
-				t.Errorf("error %q, want one wrapping ErrFormat that mentions %q", err, c.want)
-			}
+			jsondoctest.CheckError(t, got.UnmarshalJSON(c.doc), ErrFormat, c.want)
 			checkSameIsolation(t, &got, m, x[:5])
 		})
 	}
@@ -370,10 +318,10 @@ func TestMarshalRejectsBadModel(t *testing.T) {
 		"untrained isolation": {&Isolation{d: 2, maxSamples: 4}, "no trees"},
 		"+Inf offset":         {&infOffset, "offset is +Inf"},
 	} {
-		b, err := c.v.MarshalJSON()
-		if err == nil || !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s: %s, error %v, want one wrapping ErrFormat that mentions %q", name, b, err, c.want)
-		}
+		t.Run(name, func(t *testing.T) {
+			_, err := c.v.MarshalJSON()
+			jsondoctest.CheckError(t, err, ErrFormat, c.want)
+		})
 	}
 }
 

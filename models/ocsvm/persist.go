@@ -1,13 +1,11 @@
 package ocsvm
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"math"
 
+	"github.com/vigil-ml/vigil/models/internal/jsondoc"
 	"github.com/vigil-ml/vigil/models/svm"
 )
 
@@ -73,7 +71,7 @@ func (m *Model) MarshalJSON() ([]byte, error) {
 // model is left unchanged. A null document is an error too.
 func (m *Model) UnmarshalJSON(b []byte) error {
 	var j modelJSON
-	if err := decodeDocument(b, modelFormat, modelRequired, &j); err != nil {
+	if err := jsondoc.Decode(b, modelFormat, modelRequired, &j); err != nil {
 		return fmt.Errorf("ocsvm: %w: %w", ErrFormat, err)
 	}
 	if err := j.check(); err != nil {
@@ -102,7 +100,7 @@ func (j *modelJSON) check() error {
 		name string
 		v    float64
 	}{{"gamma", j.Gamma}, {"coef0", j.Coef0}, {"nu", j.Nu}, {"rho", j.Rho}, {"objective", j.Objective}} {
-		if err := finite(f.name, f.v); err != nil {
+		if err := jsondoc.Finite(f.name, f.v); err != nil {
 			return err
 		}
 	}
@@ -122,81 +120,10 @@ func (j *modelJSON) check() error {
 	case len(j.SV) != len(j.DualCoef) || len(j.Support) != len(j.DualCoef):
 		return fmt.Errorf("%d support_vectors, %d dual_coef and %d support, want equal counts", len(j.SV), len(j.DualCoef), len(j.Support))
 	}
-	for k, row := range j.SV {
-		if len(row) != j.NumFeatures {
-			return fmt.Errorf("support_vectors[%d] has %d features, want num_features = %d", k, len(row), j.NumFeatures)
-		}
-		for f, v := range row {
-			if err := finite(fmt.Sprintf("support_vectors[%d][%d]", k, f), v); err != nil {
-				return err
-			}
-		}
-		if err := finite(fmt.Sprintf("dual_coef[%d]", k), j.DualCoef[k]); err != nil {
-			return err
-		}
-		if i := j.Support[k]; i < 0 || k > 0 && i <= j.Support[k-1] {
-			return fmt.Errorf("support[%d] = %d, want ≥ 0 and ascending", k, i)
-		}
-	}
-	return nil
+	return jsondoc.SupportVectors(j.SV, j.DualCoef, j.Support, j.NumFeatures)
 }
 
 // parseKernelType inverts svm.KernelType.String.
 func parseKernelType(s string) (svm.KernelType, bool) {
-	for _, t := range []svm.KernelType{svm.RBF, svm.Linear, svm.Poly} {
-		if t.String() == s {
-			return t, true
-		}
-	}
-	return 0, false
-}
-
-func finite(name string, v float64) error {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return fmt.Errorf("%s is %v, want a finite number", name, v)
-	}
-	return nil
-}
-
-// decodeDocument decodes the JSON object b into v after checking its
-// "format", that every required key is present and that no value in it is
-// null (which encoding/json would skip silently). Keys v lacks are errors.
-func decodeDocument(b []byte, format string, required []string, v any) error {
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(b, &top); err != nil {
-		return err
-	}
-	if top == nil {
-		return errors.New("null, want an object")
-	}
-	var f string
-	if raw, ok := top["format"]; !ok {
-		return errors.New(`no "format" key`)
-	} else if err := json.Unmarshal(raw, &f); err != nil {
-		return fmt.Errorf("format: %w", err)
-	}
-	if f != format {
-		return fmt.Errorf("format %q, want %q", f, format)
-	}
-	for _, k := range required {
-		if _, ok := top[k]; !ok {
-			return fmt.Errorf("no %q key", k)
-		}
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		if tok == nil {
-			return fmt.Errorf("null value ending at byte %d", dec.InputOffset())
-		}
-	}
-	dec = json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	return dec.Decode(v)
+	return jsondoc.ByName(s, svm.RBF, svm.Linear, svm.Poly)
 }

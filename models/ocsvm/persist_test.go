@@ -1,31 +1,15 @@
 package ocsvm
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"math"
-	"math/rand/v2"
 	"reflect"
-	"strings"
 	"testing"
+
+	"github.com/vigil-ml/vigil/models/internal/jsondoc/jsondoctest"
 )
 
 // sameBits reports whether a and b are the same float64, bit for bit.
 func sameBits(a, b float64) bool { return math.Float64bits(a) == math.Float64bits(b) }
-
-// freshPoints returns n points of d features uniform in [−6, 6].
-func freshPoints(seed uint64, n, d int) [][]float64 {
-	rng := rand.New(rand.NewPCG(seed, seed))
-	q := make([][]float64, n)
-	for i := range q {
-		q[i] = make([]float64, d)
-		for j := range q[i] {
-			q[i][j] = 12*rng.Float64() - 6
-		}
-	}
-	return q
-}
 
 // checkSameModel compares every output and accessor of got with want, bit
 // for bit, over the rows of each of xs.
@@ -68,40 +52,15 @@ func TestMarshalRoundTrip(t *testing.T) {
 	for i, g := range goldenCases {
 		t.Run(g.name, func(t *testing.T) {
 			m := trainGolden(t, g)
-			b, err := json.Marshal(m)
-			if err != nil {
-				t.Fatal(err)
-			}
 			var back Model
-			if err := json.Unmarshal(b, &back); err != nil {
-				t.Fatal(err)
-			}
-			checkSameModel(t, &back, m, sessionData(g.seed, g.n, g.nOut), gridData(), freshPoints(uint64(i), 200, 2))
-			again, err := json.Marshal(&back)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(again, b) {
-				t.Errorf("saving the restored model gives other bytes:\n%s\n%s", again, b)
-			}
+			jsondoctest.RoundTrip(t, m, &back)
+			checkSameModel(t, &back, m, sessionData(g.seed, g.n, g.nOut), gridData(), jsondoctest.Points(uint64(i), 200, 2, -6, 6))
 		})
 	}
 }
 
 // edit decodes the document b, applies f to it and encodes it again.
-func edit(t *testing.T, b []byte, f func(doc map[string]any)) []byte {
-	t.Helper()
-	var doc map[string]any
-	if err := json.Unmarshal(b, &doc); err != nil {
-		t.Fatal(err)
-	}
-	f(doc)
-	out, err := json.Marshal(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
+var edit = jsondoctest.Edit
 
 // TestUnmarshalRejectsCorrupt: a truncated, mislabelled or inconsistent
 // document is an error wrapping ErrFormat that names the problem, and the
@@ -140,13 +99,7 @@ func TestUnmarshalRejectsCorrupt(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got := *m
-			err := got.UnmarshalJSON(c.doc)
-			if err == nil {
-				t.Fatalf("no error for %s", c.doc)
-			}
-			if !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), c.want) {
-				t.Errorf("error %q, want one wrapping ErrFormat that mentions %q", err, c.want)
-			}
+			jsondoctest.CheckError(t, got.UnmarshalJSON(c.doc), ErrFormat, c.want)
 			checkSameModel(t, &got, m, x[:5])
 		})
 	}
@@ -173,10 +126,10 @@ func TestMarshalRejectsBadModel(t *testing.T) {
 		"NaN rho":    {&nan, "rho is NaN"},
 		"+Inf in sv": {&inf, "support_vectors[1][1] is +Inf"},
 	} {
-		b, err := c.m.MarshalJSON()
-		if err == nil || !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s: %s, error %v, want one wrapping ErrFormat that mentions %q", name, b, err, c.want)
-		}
+		t.Run(name, func(t *testing.T) {
+			_, err := c.m.MarshalJSON()
+			jsondoctest.CheckError(t, err, ErrFormat, c.want)
+		})
 	}
 }
 
