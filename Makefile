@@ -82,7 +82,7 @@ cert-ablation-hard: build
 	$(BIN)/vigil run experiments/configs/cert_ablation.yaml --set name=cert_ablation_hard --set data.device_users=0.5 \
 	  --set data.leavers=0.1 --set features.ops=seed --out $(OUT)/cert_ablation_hard
 
-## cert-weekly: one row per user-week (positives about 1%), 500 generated users; tens of minutes
+## cert-weekly: one row per user-week (positives about 1%), 500 generated users; about 2 minutes
 cert-weekly: build
 	$(BIN)/vigil run experiments/configs/cert_weekly.yaml --out $(OUT)/cert_weekly
 
