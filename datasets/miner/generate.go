@@ -28,6 +28,13 @@ type Config struct {
 	// reports of long-lived connections [10s].
 	SampleInterval time.Duration
 	MemoryInterval time.Duration // period of memory samples [60s]
+	// Period, when not zero, draws the processes (their number per
+	// program, times and behaviour) from a generator of their own seeded
+	// by it, so that datasets of one rng state and different periods
+	// observe the same programs in different periods: the nightly windows
+	// of one fleet. Zero draws them from rng after each program, as
+	// before periods existed.
+	Period uint64
 }
 
 // Resolved returns c with defaults filled in, as Generate uses it.
@@ -149,17 +156,21 @@ func Generate(cfg Config, rng *rand.Rand) (*Dataset, error) {
 	}
 	fams := programFamilies(rng, c.Programs, c.Miners())
 	d := &Dataset{Config: c, Programs: make([]Program, len(fams))}
+	runs := rng
+	if c.Period != 0 {
+		runs = rand.New(rand.NewPCG(c.Period, 0x706572696f64))
+	}
 	start, end := c.Start.UnixNano(), c.Start.Add(c.Duration).UnixNano()
 	for i, fam := range fams {
 		prng := rand.New(rand.NewPCG(rng.Uint64(), rng.Uint64()))
 		sp := newProgramSpec(fam, prng)
 		prog := Program{
 			ID: fmt.Sprintf("p%03d-%s", i, sp.name), Family: fam, Miner: fam.IsMiner(),
-			Name: sp.name, Binary: sp.binary, Runs: between(rng, c.MinRuns, c.MaxRuns),
+			Name: sp.name, Binary: sp.binary, Runs: between(runs, c.MinRuns, c.MaxRuns),
 		}
 		d.Programs[i] = prog
 		for range prog.Runs {
-			d.Processes = append(d.Processes, sp.run(rng, prog, c, start, end))
+			d.Processes = append(d.Processes, sp.run(runs, prog, c, start, end))
 		}
 	}
 	slices.SortStableFunc(d.Processes, func(a, b Process) int {
@@ -171,9 +182,9 @@ func Generate(cfg Config, rng *rand.Rand) (*Dataset, error) {
 		}
 		return 0
 	})
-	pid := 1000 + rng.IntN(1000)
+	pid := 1000 + runs.IntN(1000)
 	for i := range d.Processes {
-		pid += 1 + rng.IntN(40)
+		pid += 1 + runs.IntN(40)
 		d.Processes[i].PID = pid
 	}
 	return d, nil

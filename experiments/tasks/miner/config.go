@@ -33,6 +33,10 @@ type Data struct {
 	// Seed seeds the generator (0: the experiment's seed), so that a
 	// retraining can draw another window with the same settings.
 	Seed uint64 `mapstructure:"seed" json:"seed"`
+	// Period, when not zero, observes the same programs (the seed's) in
+	// another period: other processes of the same fleet, as the nightly
+	// windows of a retraining. 0: the processes come with the programs.
+	Period uint64 `mapstructure:"period" json:"period"`
 	// Window is the length of a feature window.
 	Window time.Duration `mapstructure:"window" json:"window"`
 }

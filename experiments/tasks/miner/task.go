@@ -45,7 +45,7 @@ func load(ctx context.Context, m map[string]any, env tasks.Env) (tabular.Config,
 		if seed == 0 {
 			seed = env.Seed
 		}
-		gc := miner.Config{Programs: d.Programs, MinerFraction: d.MinerFraction, MinRuns: d.MinRuns, MaxRuns: d.MaxRuns, Duration: d.Duration}
+		gc := miner.Config{Programs: d.Programs, MinerFraction: d.MinerFraction, MinRuns: d.MinRuns, MaxRuns: d.MaxRuns, Duration: d.Duration, Period: d.Period}
 		ds, err := miner.Generate(gc, rand.New(rand.NewPCG(seed, 0x6d696e6572)))
 		if err != nil {
 			return c.tabular, nil, tabular.Info{}, fmt.Errorf("miner: generate: %w", err)
@@ -64,8 +64,8 @@ func load(ctx context.Context, m map[string]any, env tasks.Env) (tabular.Config,
 		if err := w.Close(); err != nil {
 			return c.tabular, nil, tabular.Info{}, err
 		}
-		note = fmt.Sprintf("Synthetic process events (datasets/miner's generator, seed %d): %d programs (%d miners, %d families of legitimate programs with hard negatives such as builds, video encoders and scientific jobs), %d processes, %d events over %v.",
-			seed, len(ds.Programs), gc.Resolved().Miners(), len(miner.LegitimateFamilies()), len(ds.Processes), events, d.Duration)
+		note = fmt.Sprintf("Synthetic process events (datasets/miner's generator, seed %d, period %d): %d programs (%d miners, %d families of legitimate programs with hard negatives such as builds, video encoders and scientific jobs), %d processes, %d events over %v.",
+			seed, d.Period, len(ds.Programs), gc.Resolved().Miners(), len(miner.LegitimateFamilies()), len(ds.Processes), events, d.Duration)
 	case "events":
 		w, err := miner.NewWindower(miner.WindowConfig{Length: d.Window}, collect)
 		if err != nil {
