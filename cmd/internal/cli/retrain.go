@@ -89,16 +89,7 @@ Exit status: 0 promoted, 3 kept (the champion stays), 1 failed.`,
 			if err != nil {
 				return err
 			}
-			if jsonOutput {
-				b, _ := json.MarshalIndent(rep, "", "  ")
-				fmt.Fprintln(cmd.OutOrStdout(), string(b))
-			} else {
-				printRetrain(cmd, rep)
-			}
-			if rep.Decision == retrain.Kept {
-				return exitStatus{code: exitKept}
-			}
-			return nil
+			return reportDecision(cmd, rep, jsonOutput)
 		},
 	}
 	f := cmd.Flags()
@@ -111,16 +102,37 @@ Exit status: 0 promoted, 3 kept (the champion stays), 1 failed.`,
 	f.Float64Var(&o.Margin, "margin", 0, "how much better the challenger must be")
 	f.StringVar(&o.Test, "test", "", "also require a paired test on holdout.json to favour the challenger: delong, mcnemar or bootstrap-ap")
 	f.Float64Var(&o.Alpha, "alpha", 0.05, "one-sided significance level of --test")
-	f.IntVar(&psiBins, "psi-bins", 10, "PSI bins (10 to 30 is common)")
-	f.Float64Var(&psiWarn, "psi-warn", 0.1, "PSI at which drift warns")
-	f.Float64Var(&psiAlarm, "psi-alarm", 0.25, "PSI at which drift blocks the promotion")
-	f.Float64Var(&o.Drift.KSAlpha, "ks-alpha", 0.01, "KS significance level (KS warns only)")
+	driftFlags(cmd, &psiBins, &psiWarn, &psiAlarm, &o.Drift.KSAlpha)
 	f.StringVar(&registryDSN, "registry", "", registryFlagHelp)
 	f.StringVar(&pushURL, "pushgateway", os.Getenv("VIGIL_PUSHGATEWAY"), "push the outcome to this Prometheus Pushgateway (default $VIGIL_PUSHGATEWAY)")
 	f.BoolVar(&jsonOutput, "json", false, "print the report as JSON")
 	_ = cmd.MarkFlagRequired("champion")
 	_ = cmd.MarkFlagRequired("metric")
 	return cmd
+}
+
+// driftFlags declares the drift tests' flags of retrain and shadow.
+func driftFlags(cmd *cobra.Command, bins *int, warn, alarm, ksAlpha *float64) {
+	f := cmd.Flags()
+	f.IntVar(bins, "psi-bins", 10, "PSI bins (10 to 30 is common)")
+	f.Float64Var(warn, "psi-warn", 0.1, "PSI at which drift warns")
+	f.Float64Var(alarm, "psi-alarm", 0.25, "PSI at which drift blocks the promotion")
+	f.Float64Var(ksAlpha, "ks-alpha", 0.01, "KS significance level (KS warns only)")
+}
+
+// reportDecision prints a retraining's or shadow comparison's report
+// (as JSON with asJSON) and returns exit status 3 when the champion stays.
+func reportDecision(cmd *cobra.Command, rep retrain.Report, asJSON bool) error {
+	if asJSON {
+		b, _ := json.MarshalIndent(rep, "", "  ")
+		fmt.Fprintln(cmd.OutOrStdout(), string(b))
+	} else {
+		printRetrain(cmd, rep)
+	}
+	if rep.Decision == retrain.Kept {
+		return exitStatus{code: exitKept}
+	}
+	return nil
 }
 
 func printRetrain(cmd *cobra.Command, r retrain.Report) {

@@ -1,9 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
-	"fmt"
-
 	"github.com/spf13/cobra"
 
 	"github.com/vigil-ml/vigil/eval/drift"
@@ -56,16 +53,7 @@ Exit status: 0 promoted, 3 kept (the champion stays), 1 failed.`,
 			if err != nil {
 				return err
 			}
-			if jsonOutput {
-				b, _ := json.MarshalIndent(rep, "", "  ")
-				fmt.Fprintln(cmd.OutOrStdout(), string(b))
-			} else {
-				printRetrain(cmd, rep)
-			}
-			if rep.Decision == retrain.Kept {
-				return exitStatus{code: exitKept}
-			}
-			return nil
+			return reportDecision(cmd, rep, jsonOutput)
 		},
 	}
 	f := cmd.Flags()
@@ -79,10 +67,7 @@ Exit status: 0 promoted, 3 kept (the champion stays), 1 failed.`,
 	f.Float64Var(&s.Margin, "margin", 0, "how much better the candidate must be")
 	f.StringVar(&s.Test, "test", "", "the paired test on holdout.json: delong, mcnemar or bootstrap-ap (required)")
 	f.Float64Var(&s.Alpha, "alpha", 0.05, "one-sided significance level of --test")
-	f.IntVar(&psiBins, "psi-bins", 10, "PSI bins")
-	f.Float64Var(&psiWarn, "psi-warn", 0.1, "PSI at which drift warns")
-	f.Float64Var(&psiAlarm, "psi-alarm", 0.25, "PSI at which drift blocks the promotion")
-	f.Float64Var(&s.Drift.KSAlpha, "ks-alpha", 0.01, "KS significance level (KS warns only)")
+	driftFlags(cmd, &psiBins, &psiWarn, &psiAlarm, &s.Drift.KSAlpha)
 	f.StringVar(&registryDSN, "registry", "", registryFlagHelp)
 	f.BoolVar(&jsonOutput, "json", false, "print the report as JSON")
 	for _, name := range []string{"champion", "candidate", "metric", "test"} {
