@@ -163,16 +163,11 @@ func finish(ctx context.Context, data tasks.Data, results []tasks.Result, env ta
 	if err != nil {
 		return nil, err
 	}
-	if err := writeJSON(filepath.Join(env.Out, "metrics.json"), ev.Metrics); err != nil {
-		return nil, err
-	}
-	if err := writeReportImages(env.Out); err != nil {
-		return nil, err
-	}
-	return &Result{Out: env.Out, Metrics: ev.Metrics, summary: ev.Summary}, nil
+	return finishFit(ev, env.Out)
 }
 
-// finishFit writes a fit task's metrics.json.
+// finishFit writes an evaluation's metrics.json and the report's plots as
+// TensorBoard images.
 func finishFit(ev tasks.Evaluation, out string) (*Result, error) {
 	if err := writeJSON(filepath.Join(out, "metrics.json"), ev.Metrics); err != nil {
 		return nil, err

@@ -69,13 +69,7 @@ func nested(ctx context.Context, e fitEnv, t *Table, dev []int, pipe Pipeline, s
 		est.scores[r] = make([]float64, len(dev))
 		est.cut[r] = make([]float64, len(dev))
 	}
-	rows := func(idx []int) []int {
-		out := make([]int, len(idx))
-		for k, i := range idx {
-			out[k] = dev[i]
-		}
-		return out
-	}
+	rows := rowsOf(dev)
 	workers := p.Workers
 	if workers == 0 {
 		workers = runtime.NumCPU()
@@ -211,13 +205,7 @@ func choose(ctx context.Context, e fitEnv, t *Table, dev []int, pipe Pipeline, s
 		return Params{}, nil, err
 	}
 	splits := complementSplits(testFolds, len(dev))
-	rows := func(idx []int) []int {
-		out := make([]int, len(idx))
-		for k, i := range idx {
-			out[k] = dev[i]
-		}
-		return out
-	}
+	rows := rowsOf(dev)
 	aps := make([]float64, len(cands))
 	best := 0
 	for c := range cands {
@@ -248,4 +236,15 @@ func complementSplits(testFolds [][]int, n int) []cv.Split {
 		out[f] = cv.Split{Train: train, Test: test}
 	}
 	return out
+}
+
+// rowsOf maps indices into dev to table rows.
+func rowsOf(dev []int) func([]int) []int {
+	return func(idx []int) []int {
+		out := make([]int, len(idx))
+		for k, i := range idx {
+			out[k] = dev[i]
+		}
+		return out
+	}
 }
